@@ -1,0 +1,28 @@
+package org.genbench.api.spec;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One part of an experiment: the component's name ({@code type}) and its settings as parsed JSON values. An
+ * optional {@code id} tells two uses of the same component apart (two MALA samplers with different steps).
+ */
+public record ComponentSpec(String type, String id, Map<String, Object> config) {
+    public ComponentSpec {
+        if (type == null || type.isBlank()) {
+            throw new IllegalArgumentException("field 'type' is missing");
+        }
+        id = id == null || id.isBlank() ? type : id;
+        config = config == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(config));
+    }
+
+    public static ComponentSpec of(String type) {
+        return new ComponentSpec(type, null, null);
+    }
+
+    public static ComponentSpec of(String type, Map<String, Object> config) {
+        return new ComponentSpec(type, null, config);
+    }
+
+}

@@ -1,0 +1,7 @@
+/** Experiment specs and provenance, as immutable records that validate themselves. */
+@Version("0.1.0")
+@Export
+package org.genbench.api.spec;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

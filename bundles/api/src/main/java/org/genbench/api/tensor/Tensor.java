@@ -1,0 +1,187 @@
+package org.genbench.api.tensor;
+
+import java.util.Arrays;
+import java.util.Objects;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+
+/**
+ * A dense row-major (C order) array in one Arrow buffer. This is what crosses bundle boundaries: a producer
+ * allocates, the consumer views the same memory (the tensor bundle wraps it as an ND4J array without copying).
+ * A tensor holds one reference on its buffer; {@link #close()} drops it, {@link #retain()} adds a handle.
+ * Element accessors are for small data, tests and glue; heavy work views the buffer.
+ */
+public final class Tensor implements AutoCloseable {
+    private final ArrowBuf buffer;
+    private final DType dtype;
+    private final long[] shape;
+    private final long size;
+    private boolean closed;
+
+    private Tensor(ArrowBuf buffer, DType dtype, long[] shape) {
+        this.buffer = Objects.requireNonNull(buffer, "buffer");
+        this.dtype = Objects.requireNonNull(dtype, "dtype");
+        this.shape = shape.clone();
+        long n = 1;
+        for (long d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+            }
+            n = Math.multiplyExact(n, d);
+        }
+        this.size = n;
+        if (buffer.capacity() < n * dtype.bytes()) {
+            throw new IllegalArgumentException("buffer of " + buffer.capacity() + " bytes is too small for "
+                    + dtype + Arrays.toString(shape));
+        }
+    }
+
+    /** A new zero-filled tensor. */
+    public static Tensor allocate(BufferAllocator allocator, DType dtype, long... shape) {
+        long bytes = Math.multiplyExact(Arrays.stream(shape).reduce(1, Math::multiplyExact), dtype.bytes());
+        ArrowBuf buf = allocator.buffer(bytes);
+        buf.setZero(0, bytes);
+        return new Tensor(buf, dtype, shape);
+    }
+
+    /** Takes over one reference already held on {@code buffer}. */
+    public static Tensor wrap(ArrowBuf buffer, DType dtype, long... shape) {
+        return new Tensor(buffer, dtype, shape);
+    }
+
+    /** Copies {@code values} into a new float64 tensor. */
+    public static Tensor ofDoubles(BufferAllocator allocator, double[] values, long... shape) {
+        Tensor t = allocate(allocator, DType.FLOAT64, shape);
+        if (t.size != values.length) {
+            t.close();
+            throw new IllegalArgumentException(values.length + " values do not fill shape " + Arrays.toString(shape));
+        }
+        for (int i = 0; i < values.length; i++) {
+            t.buffer.setDouble((long) i * 8, values[i]);
+        }
+        return t;
+    }
+
+    public ArrowBuf buffer() {
+        checkOpen();
+        return buffer;
+    }
+
+    public BufferAllocator allocator() {
+        return buffer.getReferenceManager().getAllocator();
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    /** Number of elements. */
+    public long size() {
+        return size;
+    }
+
+    /** Rows (the first dimension), e.g. number of examples. */
+    public long rows() {
+        return shape.length == 0 ? 1 : shape[0];
+    }
+
+    /** Elements per row. */
+    public long rowSize() {
+        return shape.length == 0 ? 1 : size / Math.max(1, shape[0]);
+    }
+
+    /** Another handle on the same memory; close both. */
+    public Tensor retain() {
+        checkOpen();
+        buffer.getReferenceManager().retain();
+        return new Tensor(buffer, dtype, shape);
+    }
+
+    /** The same memory seen with another shape of the same size; a new handle to close. */
+    public Tensor reshape(long... newShape) {
+        long n = Arrays.stream(newShape).reduce(1, Math::multiplyExact);
+        if (n != size) {
+            throw new IllegalArgumentException("cannot reshape " + Arrays.toString(shape) + " to " + Arrays.toString(newShape));
+        }
+        checkOpen();
+        buffer.getReferenceManager().retain();
+        return new Tensor(buffer, dtype, newShape);
+    }
+
+    public double getDouble(long index) {
+        checkIndex(index);
+        return switch (dtype) {
+            case FLOAT32 -> buffer.getFloat(index * 4);
+            case FLOAT64 -> buffer.getDouble(index * 8);
+            case INT32 -> buffer.getInt(index * 4);
+            case INT64 -> buffer.getLong(index * 8);
+            case UINT8 -> buffer.getByte(index) & 0xff;
+        };
+    }
+
+    public void setDouble(long index, double value) {
+        checkIndex(index);
+        switch (dtype) {
+            case FLOAT32 -> buffer.setFloat(index * 4, (float) value);
+            case FLOAT64 -> buffer.setDouble(index * 8, value);
+            case INT32 -> buffer.setInt(index * 4, (int) value);
+            case INT64 -> buffer.setLong(index * 8, (long) value);
+            case UINT8 -> buffer.setByte(index, (int) value);
+        }
+    }
+
+    /** Element {@code (row, col)} of a tensor seen as {@code [rows, rowSize]}. */
+    public double get(long row, long col) {
+        return getDouble(row * rowSize() + col);
+    }
+
+    /** A copy as a Java array; for small tensors, tests and plotting. */
+    public double[] toDoubleArray() {
+        if (size > Integer.MAX_VALUE) {
+            throw new IllegalStateException("tensor of " + size + " elements does not fit a Java array");
+        }
+        double[] out = new double[(int) size];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = getDouble(i);
+        }
+        return out;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            buffer.getReferenceManager().release();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("tensor is closed");
+        }
+    }
+
+    private void checkIndex(long index) {
+        checkOpen();
+        if (index < 0 || index >= size) {
+            throw new IndexOutOfBoundsException("index " + index + " outside tensor of " + size + " elements");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor[" + dtype + Arrays.toString(shape) + (closed ? ", closed" : "") + "]";
+    }
+}
