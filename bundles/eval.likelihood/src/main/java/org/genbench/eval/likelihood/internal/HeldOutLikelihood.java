@@ -1,0 +1,254 @@
+package org.genbench.eval.likelihood.internal;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import org.apache.arrow.memory.ArrowBuf;
+import org.genbench.api.DataInfo;
+import org.genbench.api.Dataset;
+import org.genbench.api.Evaluator;
+import org.genbench.api.LogDensity;
+import org.genbench.api.LogDensityBound;
+import org.genbench.api.Metric;
+import org.genbench.api.Model;
+import org.genbench.api.Requirement;
+import org.genbench.api.Rng;
+import org.genbench.api.RunContext;
+import org.genbench.api.SampleResult;
+import org.genbench.api.tensor.DType;
+import org.genbench.api.tensor.Tensor;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * Mean held-out log-likelihood in nats, its standard error and bits per dimension. Uses the model's exact
+ * {@link LogDensity} when it has one (kind {@code exact}), else its {@link LogDensityBound} (kind {@code bound},
+ * the bound's name in the protocol), so a bound is never reported as a likelihood.
+ *
+ * <p>Discrete 8-bit data (values 0..255) is scored by the usual uniform dequantization (Theis et al. 2016; as in
+ * RealNVP, Glow, DDPM): the model sees x' = (x + u) / 256 with u ~ U[0,1) per value, one draw per example, and the
+ * reported log-likelihood is log p(x') - D ln 256, which lower-bounds the discrete model's log-probability of x.
+ * Bits/dim = -mean / (D ln 2) then comes out as the continuous density's bits/dim plus 8, the figure the
+ * literature quotes.
+ */
+@Component(service = Evaluator.class)
+public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Config> {
+    private static final double LN_256 = Math.log(256);
+
+    /**
+     * @param split the split to score; default {@code test}
+     * @param dequantize null (the default) decides from the data: true for {@code discrete} data whose values are
+     *     all integers in 0..255; true forces it (and requires such values), false turns it off
+     * @param batchSize examples handed to the model at a time, at least 1; default 4096
+     */
+    public record Config(String split, Boolean dequantize, Integer batchSize) {
+        public Config {
+            split = split == null ? "test" : split;
+            if (split.isBlank()) {
+                throw new IllegalArgumentException("split must name a dataset split such as 'test', was blank");
+            }
+            batchSize = batchSize == null ? 4096 : batchSize;
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
+            }
+        }
+    }
+
+    public HeldOutLikelihood() {
+    }
+
+    @Override
+    public String name() {
+        return "loglik";
+    }
+
+    @Override
+    public String description() {
+        return "Held-out log-likelihood (exact or bound) in nats, its standard error, and bits/dim";
+    }
+
+    @Override
+    public Class<Config> configType() {
+        return Config.class;
+    }
+
+    @Override
+    public Requirement requires() {
+        return Requirement.anyOf(LogDensity.class, LogDensityBound.class);
+    }
+
+    @Override
+    public List<Metric> evaluate(Model model, Dataset data, Map<String, SampleResult> samples, Config config,
+            RunContext context) {
+        Estimator estimator = estimatorFor(model, context.rng().split("bound"));
+        Tensor x = data.split(config.split()).x();
+        long n = x.rows();
+        long dims = x.rowSize();
+        if (n == 0 || dims == 0) {
+            throw new IllegalArgumentException("split '" + config.split() + "' of " + data.info().name()
+                    + " is empty: " + Arrays.toString(x.shape()));
+        }
+        boolean dequantize = decideDequantization(config, data.info(), x);
+        Rng noise = context.rng().split("dequantize");
+        double offset = dequantize ? dims * LN_256 : 0;
+
+        // Welford's update: the spread of log-likelihoods is small next to their size. Infinite values (a test
+        // point outside the model's support) are summed apart so that they give a -inf mean rather than NaN.
+        double mean = 0;
+        double m2 = 0;
+        long count = 0;
+        double infinite = 0;
+        for (long start = 0; start < n; start += config.batchSize()) {
+            if (context.isCancelled()) {
+                throw new CancellationException("likelihood evaluation cancelled after " + start + " of " + n
+                        + " examples");
+            }
+            long len = Math.min(config.batchSize(), n - start);
+            try (Tensor batch = dequantize ? dequantized(x, start, len, noise, context) : rows(x, start, len);
+                    Tensor values = estimator.score(batch)) {
+                if (values.size() != len) {
+                    throw new IllegalStateException(estimator.label() + " returned " + values.size()
+                            + " values for " + len + " examples");
+                }
+                for (long i = 0; i < len; i++) {
+                    double v = values.getDouble(i) - offset;
+                    if (Double.isNaN(v)) {
+                        throw new IllegalStateException(estimator.label() + " returned NaN for example "
+                                + (start + i) + " of split '" + config.split() + "'");
+                    }
+                    if (Double.isInfinite(v)) {
+                        infinite += v;
+                        continue;
+                    }
+                    count++;
+                    double delta = v - mean;
+                    mean += delta / count;
+                    m2 += delta * (v - mean);
+                }
+            }
+            context.progress(start + len, n);
+        }
+        double se = count > 1 ? Math.sqrt(m2 / (count - 1) / count) : Double.NaN;
+        if (infinite != 0) {
+            mean = infinite;
+            se = Double.NaN;
+        }
+        double bitsPerDim = -mean / (dims * Math.log(2));
+
+        Map<String, Object> protocol = new LinkedHashMap<>();
+        protocol.put("split", config.split());
+        protocol.put("n", n);
+        protocol.put("dimensions", dims);
+        protocol.put("dequantization", dequantize
+                ? "uniform: x' = (x + u) / 256, u ~ U[0,1) per value, one draw per example; includes -ln 256 per dimension"
+                : "none");
+        protocol.put("estimator", estimator.label());
+        String prefix = config.split() + "_";
+        return List.of(
+                new Metric(prefix + "loglik", mean, estimator.kind(), protocol),
+                new Metric(prefix + "loglik_se", se, estimator.kind(), protocol),
+                new Metric(prefix + "bits_per_dim", bitsPerDim, estimator.kind(), protocol));
+    }
+
+    private interface Estimator {
+        Tensor score(Tensor x);
+
+        String kind();
+
+        String label();
+    }
+
+    private static Estimator estimatorFor(Model model, Rng rng) {
+        Optional<LogDensity> exact = model.as(LogDensity.class);
+        if (exact.isPresent()) {
+            LogDensity density = exact.get();
+            return new Estimator() {
+                public Tensor score(Tensor x) {
+                    return density.logDensity(x);
+                }
+
+                public String kind() {
+                    return "exact";
+                }
+
+                public String label() {
+                    return "logDensity";
+                }
+            };
+        }
+        LogDensityBound bound = model.as(LogDensityBound.class).orElseThrow(() -> new IllegalArgumentException(
+                "loglik needs a model with LogDensity or LogDensityBound; " + model.getClass().getSimpleName()
+                        + " has neither"));
+        String name = bound.boundName();
+        return new Estimator() {
+            public Tensor score(Tensor x) {
+                return bound.logDensityBound(x, rng);
+            }
+
+            public String kind() {
+                return "bound";
+            }
+
+            public String label() {
+                return name;
+            }
+        };
+    }
+
+    private static boolean decideDequantization(Config config, DataInfo info, Tensor x) {
+        if (Boolean.FALSE.equals(config.dequantize())) {
+            return false;
+        }
+        long bad = firstNonByteValue(x);
+        if (config.dequantize() == null) {
+            return DataInfo.DISCRETE.equals(info.kind()) && bad < 0;
+        }
+        if (bad >= 0) {
+            throw new IllegalArgumentException("dequantize=true needs integer values in 0..255, but split '"
+                    + config.split() + "' of " + info.name() + " has " + x.getDouble(bad) + " at index " + bad);
+        }
+        return true;
+    }
+
+    /** Index of the first value that is not an integer in 0..255, or -1. */
+    private static long firstNonByteValue(Tensor x) {
+        if (x.dtype() == DType.UINT8) {
+            return -1;
+        }
+        for (long i = 0; i < x.size(); i++) {
+            double v = x.getDouble(i);
+            if (!(v >= 0 && v <= 255 && v == Math.rint(v))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Rows [start, start + len) of x as a view on the same memory: a new handle the caller closes. */
+    private static Tensor rows(Tensor x, long start, long len) {
+        long[] shape = x.shape();
+        shape[0] = len;
+        long rowBytes = x.rowSize() * x.dtype().bytes();
+        ArrowBuf slice = x.buffer().slice(start * rowBytes, len * rowBytes);
+        // A slice shares the parent's reference count without taking a reference; the view needs its own.
+        slice.getReferenceManager().retain();
+        return Tensor.wrap(slice, x.dtype(), shape);
+    }
+
+    private static Tensor dequantized(Tensor x, long start, long len, Rng noise, RunContext context) {
+        long[] shape = x.shape();
+        shape[0] = len;
+        // Keep float64 data in float64; everything else becomes float32, what the models take.
+        DType type = x.dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
+        // (255 + u) / 256 with u just below 1 rounds to 1.0, outside the [0, 1) a model may assume.
+        double below1 = type == DType.FLOAT64 ? Math.nextDown(1.0) : Math.nextDown(1.0f);
+        Tensor out = Tensor.allocate(context.allocator(), type, shape);
+        long offset = start * x.rowSize();
+        for (long i = 0; i < out.size(); i++) {
+            out.setDouble(i, Math.min(below1, (x.getDouble(offset + i) + noise.nextDouble()) / 256));
+        }
+        return out;
+    }
+}
