@@ -1,0 +1,77 @@
+package org.genbench.launcher;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code bin/genbench [--workspace DIR] [--features a,b] VERB ARGS...}. Verbs other than {@code shell} run inside
+ * the framework through the shell bundle's {@link org.genbench.host.HostCommand}; {@code shell} opens the Gogo
+ * console with the same verbs as {@code genbench:*} commands.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] argv) {
+        int code;
+        try {
+            code = run(new ArrayList<>(Arrays.asList(argv)));
+        } catch (Exception e) {
+            System.err.println("genbench: " + e.getMessage());
+            code = 2;
+        }
+        System.out.flush();
+        System.err.flush();
+        // ND4J leaves non-daemon threads behind; the framework is stopped, so leave explicitly.
+        System.exit(code);
+    }
+
+    static int run(List<String> args) throws Exception {
+        Path home = Path.of(System.getProperty("genbench.home", "."));
+        Path workspace = home.resolve("workspace");
+        List<String> features = new ArrayList<>(HostConfig.DEFAULT_FEATURES);
+        while (!args.isEmpty() && args.get(0).startsWith("--")) {
+            String opt = args.remove(0);
+            if (args.isEmpty()) {
+                throw new IllegalArgumentException(opt + " needs a value");
+            }
+            switch (opt) {
+                case "--workspace" -> workspace = Path.of(args.remove(0));
+                case "--features" -> features = new ArrayList<>(List.of(args.remove(0).split(",")));
+                default -> throw new IllegalArgumentException("unknown option " + opt + " (known: --workspace, --features)");
+            }
+        }
+        if (args.isEmpty() || args.get(0).equals("help") || args.get(0).equals("--help")) {
+            System.out.println(usage());
+            return args.isEmpty() ? 1 : 0;
+        }
+        boolean shell = args.get(0).equals("shell");
+        if (shell && !features.contains("console")) {
+            features.add("console");
+        }
+        HostConfig config = new HostConfig(home, workspace, features, shell ? java.util.Map.of("gosh.args", "") : null);
+        try (Host host = Host.start(config)) {
+            if (shell) {
+                host.commands(Duration.ofSeconds(60));
+                System.out.println("genbench shell: commands genbench:run SPEC, genbench:list, genbench:runs; 'stop 0' to leave");
+                host.waitForStop();
+                return 0;
+            }
+            return host.execute(args, System.out, System.err);
+        }
+    }
+
+    static String usage() {
+        return """
+                usage: genbench [--workspace DIR] [--features core,classic] VERB
+                  run SPEC...   compose and run experiment specs (JSON), writing workspace/runs/<id>/
+                  check SPEC... compose only: report missing components, bad settings, missing capabilities
+                  list          installed components with their capabilities and bundle versions
+                  runs          past runs with their final metrics
+                  shell         the Gogo console with the same verbs (genbench:run, genbench:list, ...)
+                Bundles dropped into WORKSPACE/plugins/ are installed and started while the workbench runs.""";
+    }
+}

@@ -1,0 +1,205 @@
+package org.genbench.shell.internal;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.genbench.api.spec.ExperimentSpec;
+import org.genbench.host.HostCommand;
+import org.genbench.workbench.ComponentInfo;
+import org.genbench.workbench.CompositionException;
+import org.genbench.workbench.RunFailedException;
+import org.genbench.workbench.RunResult;
+import org.genbench.workbench.RunSummary;
+import org.genbench.workbench.SpecException;
+import org.genbench.workbench.Workbench;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The verbs of {@code bin/genbench} and of the Gogo console ({@code genbench:run}, ...), one implementation for
+ * both. Exit status: 0 success, 1 a spec or run failed, 2 bad usage.
+ */
+@Component(service = {HostCommand.class, GenbenchCommands.class}, property = {
+        "osgi.command.scope=genbench",
+        "osgi.command.function=run",
+        "osgi.command.function=check",
+        "osgi.command.function=list",
+        "osgi.command.function=runs"})
+public final class GenbenchCommands implements HostCommand {
+    private final Workbench workbench;
+
+    @Activate
+    public GenbenchCommands(@Reference Workbench workbench) {
+        this.workbench = workbench;
+    }
+
+    @Override
+    public int execute(List<String> args, PrintStream out, PrintStream err) {
+        if (args.isEmpty()) {
+            err.println("no verb given; verbs: run, check, list, runs");
+            return 2;
+        }
+        List<String> rest = args.subList(1, args.size());
+        return switch (args.get(0)) {
+            case "run" -> run(rest, out, err, true);
+            case "check" -> run(rest, out, err, false);
+            case "list" -> list(out);
+            case "runs" -> runs(out, err);
+            case "bench-handoff" -> HandoffBenchmark.run(out);
+            default -> {
+                err.println("unknown verb '" + args.get(0) + "'; verbs: run, check, list, runs");
+                yield 2;
+            }
+        };
+    }
+
+    // Gogo entry points: the console prints what they write to System.out.
+    public void run(String... specs) {
+        run(List.of(specs), System.out, System.out, true);
+    }
+
+    public void check(String... specs) {
+        run(List.of(specs), System.out, System.out, false);
+    }
+
+    public void list() {
+        list(System.out);
+    }
+
+    public void runs() {
+        runs(System.out, System.out);
+    }
+
+    private int run(List<String> specs, PrintStream out, PrintStream err, boolean execute) {
+        if (specs.isEmpty()) {
+            err.println("name at least one spec file, e.g. workspace/experiments/quickstart.json");
+            return 2;
+        }
+        int status = 0;
+        for (String file : specs) {
+            Path path = resolve(file);
+            try {
+                ExperimentSpec spec = workbench.readSpec(path);
+                if (!execute) {
+                    workbench.check(spec);
+                    out.println(path + ": ok");
+                    continue;
+                }
+                RunResult result = workbench.run(spec, new ProgressBar(err, System.console() != null));
+                out.println("run " + result.id() + " completed: " + result.directory());
+                printMetrics(result, out);
+            } catch (NoSuchFileException e) {
+                err.println(file + ": no such spec file");
+                status = 1;
+            } catch (SpecException e) {
+                err.println(e.getMessage());
+                status = 1;
+            } catch (CompositionException e) {
+                err.println(path + ": cannot compose the experiment:");
+                e.problems().forEach(p -> err.println("  - " + p));
+                status = 1;
+            } catch (RunFailedException e) {
+                err.println(e.getMessage());
+                err.println("  details: " + e.directory().resolve("run.json"));
+                status = 1;
+            } catch (IOException e) {
+                err.println(file + ": " + e.getMessage());
+                status = 1;
+            }
+        }
+        return status;
+    }
+
+    private Path resolve(String file) {
+        Path p = Path.of(file);
+        if (!p.isAbsolute() && !Files.exists(p)) {
+            Path inWorkspace = workbench.workspace().resolve("experiments").resolve(file);
+            if (Files.exists(inWorkspace)) {
+                return inWorkspace;
+            }
+        }
+        return p;
+    }
+
+    private static void printMetrics(RunResult result, PrintStream out) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"component", "metric", "value", "kind"});
+        for (RunResult.RunMetric m : result.metrics()) {
+            rows.add(new String[] {m.role() + " " + m.component(), m.metric().name(), format(m.metric().value()), m.metric().kind()});
+        }
+        table(rows, out);
+    }
+
+    private int list(PrintStream out) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"role", "name", "provides / needs", "bundle", "description"});
+        for (ComponentInfo c : workbench.components()) {
+            rows.add(new String[] {c.role(), c.name(), String.join(", ", c.capabilities()),
+                    c.bundle() + " " + c.bundleVersion(), c.description()});
+        }
+        table(rows, out);
+        return 0;
+    }
+
+    private int runs(PrintStream out, PrintStream err) {
+        try {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"run", "status", "seed", "metrics"});
+            for (RunSummary r : workbench.runs()) {
+                StringBuilder metrics = new StringBuilder();
+                for (Map.Entry<String, Double> m : r.metrics().entrySet()) {
+                    if (metrics.length() > 0) {
+                        metrics.append("  ");
+                    }
+                    metrics.append(m.getKey()).append('=').append(format(m.getValue()));
+                }
+                rows.add(new String[] {r.id(), r.status(), Long.toString(r.seed()),
+                        r.error() != null ? r.error() : metrics.toString()});
+            }
+            table(rows, out);
+            return 0;
+        } catch (IOException e) {
+            err.println("cannot read runs: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    static String format(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e9) {
+            return Long.toString((long) v);
+        }
+        return String.format(Locale.ROOT, Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6 ? "%.4f" : "%.4e", v);
+    }
+
+    static void table(List<String[]> rows, PrintStream out) {
+        int cols = rows.get(0).length;
+        int[] width = new int[cols];
+        for (String[] r : rows) {
+            for (int i = 0; i < cols; i++) {
+                width[i] = Math.max(width[i], r[i].length());
+            }
+        }
+        for (int row = 0; row < rows.size(); row++) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < cols; i++) {
+                String cell = rows.get(row)[i];
+                sb.append(i == cols - 1 ? cell : String.format("%-" + width[i] + "s  ", cell));
+            }
+            out.println(sb.toString().stripTrailing());
+            if (row == 0) {
+                StringBuilder rule = new StringBuilder();
+                for (int i = 0; i < cols; i++) {
+                    rule.append("-".repeat(width[i])).append(i == cols - 1 ? "" : "  ");
+                }
+                out.println(rule);
+            }
+        }
+    }
+}

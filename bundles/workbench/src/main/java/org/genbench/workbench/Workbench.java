@@ -1,0 +1,37 @@
+package org.genbench.workbench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.genbench.api.spec.ExperimentSpec;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** The workbench: what front ends call. */
+@ProviderType
+public interface Workbench {
+    /** Every installed component, by role and name, with its capabilities and bundle. */
+    List<ComponentInfo> components();
+
+    /** Parses a spec; fails with a message naming the offending field. */
+    ExperimentSpec parseSpec(String json) throws SpecException;
+
+    ExperimentSpec readSpec(Path file) throws SpecException, IOException;
+
+    /**
+     * Checks that every part of the spec is installed, that every config is valid, and that the model has the
+     * capabilities the trainer, samplers and evaluators need. Nothing is written.
+     */
+    void check(ExperimentSpec spec) throws CompositionException;
+
+    /**
+     * Composes and runs the experiment, writing {@code runs/<id>/}. Composition problems are thrown before any
+     * directory exists; failures during the run are recorded in the run's {@code run.json} and rethrown.
+     */
+    RunResult run(ExperimentSpec spec, RunListener listener) throws CompositionException, RunFailedException;
+
+    /** Past runs, newest first. */
+    List<RunSummary> runs() throws IOException;
+
+    /** The workspace directory (specs, plugins, runs). */
+    Path workspace();
+}

@@ -1,0 +1,165 @@
+package org.genbench.workbench.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.genbench.api.Capability;
+import org.genbench.api.Evaluator;
+import org.genbench.api.ModelFamily;
+import org.genbench.api.Requirement;
+import org.genbench.api.Sampler;
+import org.genbench.api.Trainer;
+import org.genbench.api.spec.ExperimentSpec;
+import org.genbench.workbench.ComponentInfo;
+import org.genbench.workbench.CompositionException;
+import org.genbench.workbench.RunFailedException;
+import org.genbench.workbench.RunListener;
+import org.genbench.workbench.RunResult;
+import org.genbench.workbench.RunSummary;
+import org.genbench.workbench.SpecException;
+import org.genbench.workbench.Workbench;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The workbench service. Its workspace comes from the framework property {@code genbench.workspace} (the
+ * launcher sets it); provenance of the platform libraries and the source commit from {@code genbench.libraries}
+ * and {@code genbench.git.commit}.
+ */
+@Component(service = Workbench.class)
+public final class WorkbenchImpl implements Workbench {
+    private final ComponentRegistry registry;
+    private final Path workspace;
+    private final BundleContext context;
+    private final Map<String, String> libraries;
+    private final String gitCommit;
+
+    @Activate
+    public WorkbenchImpl(@Reference ComponentRegistry registry, BundleContext context) {
+        this(registry, Path.of(property(context, "genbench.workspace", "workspace")).toAbsolutePath(), context,
+                parseLibraries(property(context, "genbench.libraries", "")), property(context, "genbench.git.commit", "unknown"));
+    }
+
+    WorkbenchImpl(ComponentRegistry registry, Path workspace, BundleContext context, Map<String, String> libraries,
+                  String gitCommit) {
+        this.registry = registry;
+        this.workspace = workspace;
+        this.context = context;
+        this.libraries = libraries;
+        this.gitCommit = gitCommit;
+    }
+
+    @Override
+    public List<ComponentInfo> components() {
+        List<ComponentInfo> out = new ArrayList<>();
+        for (Registered r : registry.all()) {
+            List<String> caps;
+            if (r.component() instanceof ModelFamily<?> f) {
+                caps = f.capabilities().stream().map(Capability::nameOf).sorted().toList();
+            } else if (r.role() == Role.DATASET) {
+                caps = List.of();
+            } else {
+                caps = List.of(requirement(r).describe());
+            }
+            out.add(new ComponentInfo(r.role().label, r.name(), r.component().description(), caps, r.bundle(), r.bundleVersion()));
+        }
+        return out;
+    }
+
+    private static Requirement requirement(Registered r) {
+        if (r.component() instanceof Trainer<?> t) {
+            return t.requires();
+        }
+        if (r.component() instanceof Sampler<?> s) {
+            return s.requires();
+        }
+        if (r.component() instanceof Evaluator<?> e) {
+            return e.requires();
+        }
+        return Requirement.none();
+    }
+
+    @Override
+    public ExperimentSpec parseSpec(String json) throws SpecException {
+        try {
+            ExperimentSpec spec = Json.MAPPER.readValue(json, ExperimentSpec.class);
+            if (spec == null) {
+                throw new SpecException("the spec is empty", null);
+            }
+            return spec;
+        } catch (JsonProcessingException e) {
+            throw new SpecException("invalid spec: " + Json.describe(e), e);
+        }
+    }
+
+    @Override
+    public ExperimentSpec readSpec(Path file) throws SpecException, IOException {
+        try {
+            return parseSpec(Files.readString(file));
+        } catch (SpecException e) {
+            throw new SpecException(file + ": " + e.getMessage(), e.getCause());
+        }
+    }
+
+    @Override
+    public void check(ExperimentSpec spec) throws CompositionException {
+        new Composer(registry).compose(spec);
+    }
+
+    @Override
+    public RunResult run(ExperimentSpec spec, RunListener listener) throws CompositionException, RunFailedException {
+        Composition composition = new Composer(registry).compose(spec);
+        return new Runner(new RunStore(workspace.resolve("runs")), registry, platformBundles(), libraries, gitCommit)
+                .run(composition, listener == null ? RunListener.NONE : listener);
+    }
+
+    @Override
+    public List<RunSummary> runs() throws IOException {
+        return new RunStore(workspace.resolve("runs")).list();
+    }
+
+    @Override
+    public Path workspace() {
+        return workspace;
+    }
+
+    /** The genbench bundles of the platform itself (api, tensor, workbench) for provenance. */
+    private Map<String, String> platformBundles() {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (context != null) {
+            for (Bundle b : context.getBundles()) {
+                String bsn = b.getSymbolicName();
+                if (bsn != null && Set.of("org.genbench.api", "org.genbench.tensor", "org.genbench.workbench").contains(bsn)) {
+                    out.put(bsn, b.getVersion().toString());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String property(BundleContext context, String key, String fallback) {
+        String v = context == null ? null : context.getProperty(key);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    /** {@code name=version,name=version}. */
+    static Map<String, String> parseLibraries(String s) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String item : s.split(",")) {
+            int eq = item.indexOf('=');
+            if (eq > 0) {
+                out.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
+            }
+        }
+        return out;
+    }
+}
