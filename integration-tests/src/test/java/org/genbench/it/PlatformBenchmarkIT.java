@@ -51,7 +51,8 @@ class PlatformBenchmarkIT {
             }
             TestHost.Result handoff = host.exec("bench-handoff");
             assertEquals(0, handoff.status(), handoff::toString);
-            System.out.printf(Locale.ROOT, "%nboot-to-ready ms: median %.0f  (runs %s)%n", median(boot), Arrays.toString(boot));
+            System.out.printf(Locale.ROOT, "%nboot-to-ready ms: cold %.0f (first in this JVM: loads ND4J's native backend), then %.0f, %.0f%n",
+                    boot[0], boot[1], boot[2]);
             System.out.printf(Locale.ROOT, "hot-load ms (jar landed -> component listed, FileInstall poll 250 ms): median %.0f  (runs %s)%n",
                     median(hot), Arrays.toString(hot));
             System.out.println(handoff.out());

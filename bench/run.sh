@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The benchmark command (bin/genbench bench): figures that are not part of the default tests, printed side by side.
+#   1. EM time per iteration, genbench vs scikit-learn, on the same data and initial parameters
+#   2. boot-to-ready, jar-landed-to-usable (hot-load), and the cross-bundle tensor hand-off by size up to 1 GB
+# Needs Debian's python3-sklearn for (1); installs it when missing and running as root.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+if ! /usr/bin/python3 -c 'import sklearn' 2>/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-sklearn) >/dev/null
+  else
+    echo "bench: needs python3-sklearn (apt-get install python3-sklearn)" >&2; exit 1
+  fi
+fi
+mvn -q -B install -DskipTests
+echo "== EM per iteration: genbench (ND4J, float64) vs scikit-learn"
+bench/em_vs_sklearn.sh
+echo
+echo "== platform: boot, hot-load, tensor hand-off"
+mvn -q -B verify -pl integration-tests -Dgenbench.excluded.groups=none -Dgroups=benchmark -Dit.test=PlatformBenchmarkIT \
+  -Dfailsafe.failIfNoSpecifiedTests=false | grep -vE '^\[|^$' || true
