@@ -46,8 +46,7 @@ class HotLoadIT {
         assertEquals(1, before.status());
         assertTrue(before.err().contains("unknown model 'gaussian'; installed models: gmm"), before.err());
 
-        Path jar = Files.list(TestHost.HOME.resolve("features/target/bundles"))
-                .filter(p -> p.getFileName().toString().startsWith("model.gaussian")).findFirst().orElseThrow();
+        Path jar = gaussianJar();
         Path dropped = workspace.resolve("plugins/model.gaussian.jar");
         long t0 = System.nanoTime();
         Files.copy(jar, dropped.resolveSibling("model.gaussian.jar.part"));
@@ -77,6 +76,47 @@ class HotLoadIT {
         TestHost.Result after = host.exec("run", spec.toString());
         assertEquals(1, after.status());
         assertTrue(after.err().contains("unknown model 'gaussian'"), after.err());
+    }
+
+    @Test
+    void aRunUsingABundleThatLeavesFailsWithAMessageAndTheWorkbenchGoesOn() throws Exception {
+        Path dropped = workspace.resolve("plugins/model.gaussian.jar");
+        Files.copy(gaussianJar(), dropped, StandardCopyOption.REPLACE_EXISTING);
+        awaitList(out -> out.lines().anyMatch(l -> l.contains(" gaussian ")));
+        Path spec = host.spec("leaving", GAUSSIAN_SPEC.replace("hot-gaussian", "leaving")
+                .replace("\"ancestral\", \"config\": {\"samples\": 500}", "\"mh\", \"config\": {\"draws\": 5000000}"));
+        java.util.concurrent.CompletableFuture<TestHost.Result> run = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return host.exec("run", spec.toString());
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Path runJson = null;
+        for (int i = 0; i < 600 && runJson == null; i++) {
+            Thread.sleep(50);
+            try (var dirs = Files.list(workspace.resolve("runs"))) {
+                runJson = dirs.filter(d -> d.getFileName().toString().contains("leaving"))
+                        .map(d -> d.resolve("metrics.jsonl")).filter(Files::exists).findFirst().orElse(null);
+            }
+        }
+        while (Files.size(runJson) == 0 || !Files.readString(runJson).contains("\"sample\"")) {
+            Thread.sleep(20); // wait until the sampler is under way
+        }
+        Files.delete(dropped);
+        TestHost.Result result = run.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(1, result.status(), result::toString);
+        assertTrue(result.err().contains("model 'gaussian' (bundle org.genbench.model.gaussian) was removed while the run used it"),
+                result.err());
+        assertEquals("failed", TestHost.read(runJson.resolveSibling("run.json")).path("status").asText());
+        TestHost.Result other = host.exec("run", host.spec("after-leaving", SpecErrorsIT.GOOD.replace("\"bad\"", "\"after-leaving\"")).toString());
+        assertEquals(0, other.status(), other::toString);
+    }
+
+    private static Path gaussianJar() throws java.io.IOException {
+        try (var files = Files.list(TestHost.HOME.resolve("features/target/bundles"))) {
+            return files.filter(p -> p.getFileName().toString().startsWith("model.gaussian")).findFirst().orElseThrow();
+        }
     }
 
     private static void awaitList(Predicate<String> condition) throws Exception {
