@@ -71,11 +71,21 @@ class HotLoadIT {
         assertTrue(Files.list(workspace.resolve("runs")).noneMatch(d -> d.getFileName().toString().contains("hot-hmc")),
                 "a refused spec leaves no run directory");
 
+        java.lang.ref.WeakReference<ClassLoader> loader = new java.lang.ref.WeakReference<>(java.util.Arrays.stream(
+                host.host.context().getBundles()).filter(b -> "org.genbench.model.gaussian".equals(b.getSymbolicName()))
+                .findFirst().orElseThrow().adapt(org.osgi.framework.wiring.BundleWiring.class).getClassLoader());
         Files.delete(dropped);
         awaitList(out -> out.lines().noneMatch(l -> l.contains(" gaussian ")));
         TestHost.Result after = host.exec("run", spec.toString());
         assertEquals(1, after.status());
         assertTrue(after.err().contains("unknown model 'gaussian'"), after.err());
+
+        // Nothing in the workbench may pin the class loader of a bundle that is gone.
+        for (int i = 0; i < 100 && loader.get() != null; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        assertTrue(loader.get() == null, "the uninstalled plug-in's class loader is still reachable");
     }
 
     @Test

@@ -75,7 +75,7 @@ final class Composer {
         }
         Registered registered = found.get();
         try {
-            Record config = Json.MAPPER.convertValue(spec.config(), registered.component().configType());
+            Record config = Json.newMapper().convertValue(spec.config(), registered.component().configType());
             return new Composition.Part(registered, spec.id(), config);
         } catch (IllegalArgumentException e) {
             String why = e.getCause() instanceof JsonProcessingException j ? Json.describe(j) : e.getMessage();

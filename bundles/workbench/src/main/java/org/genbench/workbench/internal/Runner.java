@@ -229,7 +229,7 @@ final class Runner {
         if (!p.id().equals(p.name())) {
             node.put("id", p.id());
         }
-        node.set("config", Json.MAPPER.valueToTree(p.config()));
+        node.set("config", Json.newMapper().valueToTree(p.config()));
         return node;
     }
 
