@@ -1,0 +1,112 @@
+package org.genbench.trainer.em.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.genbench.api.Dataset;
+import org.genbench.api.EmFittable;
+import org.genbench.api.Metric;
+import org.genbench.api.Model;
+import org.genbench.api.Requirement;
+import org.genbench.api.RunContext;
+import org.genbench.api.Trainer;
+import org.genbench.api.tensor.Tensor;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * Expectation-maximization for any {@link EmFittable} model: initialize on the training split, then E and M steps
+ * until the mean log-likelihood stops improving, with scikit-learn's stopping rule (|change| &lt; tol).
+ */
+@Component(service = Trainer.class)
+public final class EmTrainer implements Trainer<EmTrainer.Config> {
+    public static final String NAME = "em";
+    static final String TRAIN = "train";
+
+    /**
+     * @param maxIterations most EM steps (default 100, at least 1)
+     * @param tolerance     stop once the mean log-likelihood changes by less than this between steps (default 1e-6,
+     *                      at least 0; 0 runs all maxIterations)
+     */
+    public record Config(Integer maxIterations, Double tolerance) {
+        public Config {
+            maxIterations = maxIterations == null ? 100 : maxIterations;
+            tolerance = tolerance == null ? 1e-6 : tolerance;
+            if (maxIterations < 1) {
+                throw new IllegalArgumentException("maxIterations must be >= 1, was " + maxIterations);
+            }
+            if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
+                throw new IllegalArgumentException("tolerance must be finite and >= 0, was " + tolerance);
+            }
+        }
+
+        /** All defaults. */
+        public static Config defaults() {
+            return new Config(null, null);
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "Expectation-maximization; stops when the mean training log-likelihood changes by less than tolerance";
+    }
+
+    @Override
+    public Class<Config> configType() {
+        return Config.class;
+    }
+
+    @Override
+    public Requirement requires() {
+        return Requirement.allOf(EmFittable.class);
+    }
+
+    /**
+     * Returns {@code train_loglik}, the mean log-likelihood of the training split as the last E step measured it (the
+     * parameters before the last M step, scikit-learn's {@code lower_bound_}; at convergence the final parameters
+     * improve on it by about the last change, under tolerance), {@code iterations} and {@code converged} (1 or 0). A cancelled run returns
+     * what it reached with {@code converged} 0 (and no {@code train_loglik} if it was cancelled before the first
+     * step).
+     */
+    @Override
+    public List<Metric> train(Model model, Dataset data, Config config, RunContext context) {
+        EmFittable em = model.as(EmFittable.class).orElseThrow(() -> new IllegalArgumentException(
+                "the em trainer needs a model with EmFittable; " + model.getClass().getSimpleName() + " has none"));
+        Tensor x = data.split(TRAIN).x();
+        em.initialize(x, context.rng());
+
+        int max = config.maxIterations();
+        double previous = Double.NEGATIVE_INFINITY;
+        double loglik = Double.NaN;
+        int iterations = 0;
+        boolean converged = false;
+        context.progress(0, max);
+        while (iterations < max && !context.isCancelled()) {
+            loglik = em.emStep(x);
+            iterations++;
+            if (Double.isNaN(loglik)) {
+                throw new IllegalStateException("EM diverged: the mean log-likelihood is NaN at iteration " + iterations);
+            }
+            context.log(iterations, Map.of("train_loglik", loglik));
+            context.progress(iterations, max);
+            if (Math.abs(loglik - previous) < config.tolerance()) {
+                converged = true;
+                break;
+            }
+            previous = loglik;
+        }
+        List<Metric> metrics = new ArrayList<>();
+        if (iterations > 0) {
+            Map<String, Object> protocol = Map.of("split", TRAIN, "measured", "before the last M step",
+                    "tolerance", config.tolerance(), "maxIterations", max);
+            metrics.add(new Metric("train_loglik", loglik, "exact", protocol));
+        }
+        metrics.add(Metric.of("iterations", iterations));
+        metrics.add(Metric.of("converged", converged ? 1 : 0));
+        return List.copyOf(metrics);
+    }
+}

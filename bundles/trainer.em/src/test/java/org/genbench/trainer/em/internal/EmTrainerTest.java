@@ -1,0 +1,192 @@
+package org.genbench.trainer.em.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.genbench.api.EmFittable;
+import org.genbench.api.Metric;
+import org.genbench.api.Rng;
+import org.genbench.api.tensor.Tensor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+class EmTrainerTest {
+    private final EmTrainer trainer = new EmTrainer();
+    BufferAllocator allocator;
+    Fakes.TwoSplits data;
+    Fakes.Context context;
+
+    @BeforeEach
+    void open() {
+        allocator = new RootAllocator();
+        data = new Fakes.TwoSplits(twoClusters(1000, new Rng(1)), twoClusters(100, new Rng(2)));
+        context = new Fakes.Context(allocator);
+    }
+
+    @AfterEach
+    void close() {
+        data.close();
+        allocator.close();
+    }
+
+    /** 60% from N(-2, 1), 40% from N(3, 0.25). */
+    private Tensor twoClusters(int n, Rng rng) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = rng.nextDouble() < 0.6 ? -2 + rng.nextGaussian() : 3 + 0.5 * rng.nextGaussian();
+        }
+        return Tensor.ofDoubles(allocator, v, n, 1);
+    }
+
+    @Test
+    void stopsAtTheFirstChangeBelowTolerance() {
+        // v_t = -1 - 2^-t: the change at step t >= 2 is 2^-t, first below 1e-3 at t = 10 (2^-10 = 9.8e-4).
+        double[] values = new double[40];
+        for (int t = 1; t <= values.length; t++) {
+            values[t - 1] = -1 - Math.pow(2, -t);
+        }
+        Fakes.Scripted model = new Fakes.Scripted(values);
+        Map<String, Metric> m = byName(trainer.train(model, data, new EmTrainer.Config(100, 1e-3), context));
+        assertEquals(10, model.steps);
+        assertEquals(10, m.get("iterations").value());
+        assertEquals(1, m.get("converged").value());
+        assertEquals(values[9], m.get("train_loglik").value());
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), context.steps);
+        assertEquals(values[9], context.logliks.get(9));
+        assertEquals(10, context.lastDone);
+        assertEquals(100, context.lastTotal);
+    }
+
+    @Test
+    void zeroToleranceRunsEveryIteration() {
+        double[] values = new double[7];
+        for (int t = 0; t < values.length; t++) {
+            values[t] = -1 - Math.pow(2, -t);
+        }
+        values[6] = values[5]; // an exact repeat still counts as a change of 0, not below 0
+        Fakes.Scripted model = new Fakes.Scripted(values);
+        Map<String, Metric> m = byName(trainer.train(model, data, new EmTrainer.Config(7, 0.0), context));
+        assertEquals(7, model.steps);
+        assertEquals(7, m.get("iterations").value());
+        assertEquals(0, m.get("converged").value());
+    }
+
+    @Test
+    void realEmLogLikelihoodNeverDecreasesAndConverges() {
+        Fakes.TwoGaussians model = new Fakes.TwoGaussians();
+        EmTrainer.Config config = new EmTrainer.Config(500, 1e-8);
+        Map<String, Metric> m = byName(trainer.train(model, data, config, context));
+        List<Double> ll = context.logliks;
+        assertEquals(ll.size(), (int) m.get("iterations").value());
+        assertEquals(1, m.get("converged").value());
+        for (int i = 1; i < ll.size(); i++) {
+            double change = ll.get(i) - ll.get(i - 1);
+            assertTrue(change >= -1e-12, "step " + (i + 1) + " decreased the log-likelihood by " + -change);
+            if (i < ll.size() - 1) {
+                assertTrue(Math.abs(change) >= 1e-8, "should have stopped at step " + (i + 1));
+            } else {
+                assertTrue(Math.abs(change) < 1e-8, "stopped at a change of " + change);
+            }
+        }
+        assertEquals(ll.get(ll.size() - 1), m.get("train_loglik").value());
+        // The clusters are far apart: EM must find them.
+        double lo = Math.min(model.mu[0], model.mu[1]);
+        double hi = Math.max(model.mu[0], model.mu[1]);
+        assertEquals(-2, lo, 0.15);
+        assertEquals(3, hi, 0.1);
+    }
+
+    @Test
+    void stopsWhenTheRunIsCancelled() {
+        context.cancelAfter = 3;
+        Fakes.TwoGaussians model = new Fakes.TwoGaussians();
+        Map<String, Metric> m = byName(trainer.train(model, data, EmTrainer.Config.defaults(), context));
+        assertEquals(3, m.get("iterations").value());
+        assertEquals(0, m.get("converged").value());
+        assertEquals(context.logliks.get(2), m.get("train_loglik").value());
+    }
+
+    @Test
+    void cancelledBeforeTheFirstStepReportsNoLogLikelihood() {
+        context.cancelAfter = 0;
+        Map<String, Metric> m = byName(trainer.train(new Fakes.TwoGaussians(), data, EmTrainer.Config.defaults(),
+                context));
+        assertEquals(0, m.get("iterations").value());
+        assertFalse(m.containsKey("train_loglik"));
+    }
+
+    @Test
+    void initializesOnTheTrainSplitWithTheContextsStream() {
+        Fakes.Scripted model = new Fakes.Scripted(-1, -1);
+        trainer.train(model, data, EmTrainer.Config.defaults(), context);
+        assertSame(data.split("train").x(), model.initializedOn);
+        assertSame(context.rng(), model.initializedWith);
+    }
+
+    @Test
+    void divergenceFailsWithTheIteration() {
+        Fakes.Scripted model = new Fakes.Scripted(-3, -2, Double.NaN);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> trainer.train(model, data, EmTrainer.Config.defaults(), context));
+        assertTrue(e.getMessage().contains("NaN at iteration 3"), e.getMessage());
+    }
+
+    @Test
+    void refusesAModelWithoutEm() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> trainer.train(new Fakes.NotFittable(), data, EmTrainer.Config.defaults(), context));
+        assertTrue(e.getMessage().contains("EmFittable"), e.getMessage());
+    }
+
+    @Test
+    void requiresEmFittable() {
+        assertEquals(List.of(Set.of(EmFittable.class)), trainer.requires().alternatives());
+        assertEquals("EmFittable", trainer.requires().describe());
+    }
+
+    @Test
+    void configDefaultsAndValidation() {
+        EmTrainer.Config c = EmTrainer.Config.defaults();
+        assertEquals(100, c.maxIterations());
+        assertEquals(1e-6, c.tolerance());
+        assertRejected(() -> new EmTrainer.Config(0, null), "maxIterations must be >= 1, was 0");
+        assertRejected(() -> new EmTrainer.Config(null, -1e-9), "tolerance must be finite and >= 0, was -1.0E-9");
+        assertRejected(() -> new EmTrainer.Config(null, Double.NaN), "tolerance");
+    }
+
+    @Test
+    void isADeclarativeServicesTrainerNamedEm() throws IOException {
+        assertEquals("em", trainer.name());
+        assertEquals(EmTrainer.Config.class, trainer.configType());
+        try (InputStream in = getClass().getResourceAsStream("/OSGI-INF/" + EmTrainer.class.getName() + ".xml")) {
+            assertNotNull(in, "bnd wrote no component description");
+            String xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(xml.contains("org.genbench.api.Trainer"), xml);
+        }
+    }
+
+    private static Map<String, Metric> byName(List<Metric> metrics) {
+        return metrics.stream().collect(Collectors.toMap(Metric::name, Function.identity()));
+    }
+
+    private static void assertRejected(Executable build, String expected) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, build);
+        assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
+    }
+}

@@ -1,0 +1,220 @@
+package org.genbench.trainer.em.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.genbench.api.DataInfo;
+import org.genbench.api.Dataset;
+import org.genbench.api.EmFittable;
+import org.genbench.api.Model;
+import org.genbench.api.Rng;
+import org.genbench.api.RunContext;
+import org.genbench.api.tensor.Batch;
+import org.genbench.api.tensor.Tensor;
+
+/** Stand-ins for the runner, a dataset and EM-fittable models, written against the api alone. */
+final class Fakes {
+    private Fakes() {
+    }
+
+    static final DataInfo LINE = new DataInfo("line", new long[] {1}, DataInfo.CONTINUOUS, 0, null);
+
+    /** A dataset with a train and a test split; owns and closes both. */
+    static final class TwoSplits implements Dataset {
+        final Batch train;
+        final Batch test;
+
+        TwoSplits(Tensor train, Tensor test) {
+            this.train = Batch.of(train);
+            this.test = Batch.of(test);
+        }
+
+        @Override
+        public DataInfo info() {
+            return LINE;
+        }
+
+        @Override
+        public List<String> splits() {
+            return List.of("train", "test");
+        }
+
+        @Override
+        public Batch split(String name) {
+            return switch (name) {
+                case "train" -> train;
+                case "test" -> test;
+                default -> throw new IllegalArgumentException("no split '" + name + "', have " + splits());
+            };
+        }
+
+        @Override
+        public void close() {
+            train.close();
+            test.close();
+        }
+    }
+
+    /** Records what the trainer reports; asks it to stop once {@code cancelAfter} steps were logged. */
+    static final class Context implements RunContext {
+        final Rng rng = new Rng(17);
+        final BufferAllocator allocator;
+        final List<Long> steps = new ArrayList<>();
+        final List<Double> logliks = new ArrayList<>();
+        long lastDone = -1;
+        long lastTotal = -1;
+        int cancelAfter = Integer.MAX_VALUE;
+
+        Context(BufferAllocator allocator) {
+            this.allocator = allocator;
+        }
+
+        @Override
+        public Rng rng() {
+            return rng;
+        }
+
+        @Override
+        public BufferAllocator allocator() {
+            return allocator;
+        }
+
+        @Override
+        public void log(long step, Map<String, Double> values) {
+            steps.add(step);
+            logliks.add(values.get("train_loglik"));
+        }
+
+        @Override
+        public void progress(long done, long total) {
+            lastDone = done;
+            lastTotal = total;
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return steps.size() >= cancelAfter;
+        }
+    }
+
+    /** Returns a fixed sequence of log-likelihoods and remembers how it was driven. */
+    static final class Scripted implements Model, EmFittable {
+        final double[] values;
+        int steps;
+        Tensor initializedOn;
+        Rng initializedWith;
+
+        Scripted(double... values) {
+            this.values = values;
+        }
+
+        @Override
+        public DataInfo data() {
+            return LINE;
+        }
+
+        @Override
+        public long parameterCount() {
+            return 0;
+        }
+
+        @Override
+        public void initialize(Tensor x, Rng rng) {
+            initializedOn = x;
+            initializedWith = rng;
+        }
+
+        @Override
+        public double emStep(Tensor x) {
+            if (x != initializedOn) {
+                throw new AssertionError("EM step on other data than the initialization");
+            }
+            return values[steps++];
+        }
+    }
+
+    /**
+     * A real EM: a two-component 1-D Gaussian mixture (weights, means, variances), textbook updates. Its
+     * log-likelihood must never decrease, which is what the trainer's log is checked against.
+     */
+    static final class TwoGaussians implements Model, EmFittable {
+        double w = 0.5;
+        double[] mu = new double[2];
+        double[] var = {1, 1};
+
+        @Override
+        public DataInfo data() {
+            return LINE;
+        }
+
+        @Override
+        public long parameterCount() {
+            return 5;
+        }
+
+        @Override
+        public void initialize(Tensor x, Rng rng) {
+            int n = (int) x.rows();
+            mu[0] = x.getDouble(rng.nextInt(n));
+            mu[1] = x.getDouble(rng.nextInt(n));
+            if (mu[0] == mu[1]) {
+                mu[1] += 1;
+            }
+        }
+
+        @Override
+        public double emStep(Tensor x) {
+            int n = (int) x.rows();
+            double ll = 0;
+            double[] r = new double[n];
+            for (int i = 0; i < n; i++) {
+                double v = x.getDouble(i);
+                double a = w * normal(v, mu[0], var[0]);
+                double b = (1 - w) * normal(v, mu[1], var[1]);
+                ll += Math.log(a + b);
+                r[i] = a / (a + b);
+            }
+            double n0 = 0;
+            double s0 = 0;
+            double s1 = 0;
+            for (int i = 0; i < n; i++) {
+                n0 += r[i];
+                s0 += r[i] * x.getDouble(i);
+                s1 += (1 - r[i]) * x.getDouble(i);
+            }
+            double n1 = n - n0;
+            mu[0] = s0 / n0;
+            mu[1] = s1 / n1;
+            double q0 = 0;
+            double q1 = 0;
+            for (int i = 0; i < n; i++) {
+                double v = x.getDouble(i);
+                q0 += r[i] * (v - mu[0]) * (v - mu[0]);
+                q1 += (1 - r[i]) * (v - mu[1]) * (v - mu[1]);
+            }
+            var[0] = q0 / n0 + 1e-6;
+            var[1] = q1 / n1 + 1e-6;
+            w = n0 / n;
+            return ll / n;
+        }
+
+        private static double normal(double x, double mean, double variance) {
+            double z = x - mean;
+            return Math.exp(-0.5 * z * z / variance) / Math.sqrt(2 * Math.PI * variance);
+        }
+    }
+
+    /** A model that cannot be fitted by EM. */
+    static final class NotFittable implements Model {
+        @Override
+        public DataInfo data() {
+            return LINE;
+        }
+
+        @Override
+        public long parameterCount() {
+            return 0;
+        }
+    }
+}
