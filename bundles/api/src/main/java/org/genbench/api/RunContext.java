@@ -21,4 +21,7 @@ public interface RunContext {
 
     /** True when the run was asked to stop; long loops check it and return early. */
     boolean isCancelled();
+
+    /** This run's checkpoints: trainers save through it, and find the one to resume from. */
+    Checkpoints checkpoints();
 }

@@ -70,6 +70,7 @@ public final class Main {
                   run SPEC...   compose and run experiment specs (JSON), writing workspace/runs/<id>/
                   check SPEC... compose only: report missing components, bad settings, missing capabilities
                   list          installed components with their capabilities and bundle versions
+                  resume RUN    rerun RUN in its directory, the trainer continuing from its newest checkpoint
                   runs          past runs with their final metrics
                   shell         the Gogo console with the same verbs (genbench:run, genbench:list, ...)
                 Bundles dropped into WORKSPACE/plugins/ are installed and started while the workbench runs.""";

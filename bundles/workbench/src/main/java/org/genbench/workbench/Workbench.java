@@ -29,6 +29,13 @@ public interface Workbench {
      */
     RunResult run(ExperimentSpec spec, RunListener listener) throws CompositionException, RunFailedException;
 
+    /**
+     * Runs an earlier run again in its own directory from its {@code spec.json}, the trainer continuing from the
+     * newest checkpoint; a killed run so ends where an uninterrupted one would.
+     */
+    RunResult resume(String runId, RunListener listener) throws SpecException, IOException, CompositionException,
+            RunFailedException;
+
     /** Past runs, newest first. */
     List<RunSummary> runs() throws IOException;
 

@@ -116,6 +116,24 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(buffer, dtype, newShape);
     }
 
+    /**
+     * Rows {@code [start, start + count)} of this tensor as a new handle on the same memory (no copy): a mini-batch
+     * view. Close it like any tensor.
+     */
+    public Tensor slice(long start, long count) {
+        checkOpen();
+        if (shape.length == 0 || start < 0 || count < 0 || start + count > shape[0]) {
+            throw new IndexOutOfBoundsException("rows [" + start + ", " + (start + count) + ") outside tensor "
+                    + Arrays.toString(shape));
+        }
+        long rowBytes = rowSize() * dtype.bytes();
+        ArrowBuf view = buffer.slice(start * rowBytes, Math.max(0, count * rowBytes));
+        view.getReferenceManager().retain();
+        long[] newShape = shape.clone();
+        newShape[0] = count;
+        return new Tensor(view, dtype, newShape);
+    }
+
     public double getDouble(long index) {
         checkIndex(index);
         return switch (dtype) {

@@ -31,7 +31,8 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=run",
         "osgi.command.function=check",
         "osgi.command.function=list",
-        "osgi.command.function=runs"})
+        "osgi.command.function=runs",
+        "osgi.command.function=resume"})
 public final class GenbenchCommands implements HostCommand {
     private final Workbench workbench;
 
@@ -43,7 +44,7 @@ public final class GenbenchCommands implements HostCommand {
     @Override
     public int execute(List<String> args, PrintStream out, PrintStream err) {
         if (args.isEmpty()) {
-            err.println("no verb given; verbs: run, check, list, runs");
+            err.println("no verb given; verbs: run, check, resume, list, runs");
             return 2;
         }
         List<String> rest = args.subList(1, args.size());
@@ -52,9 +53,10 @@ public final class GenbenchCommands implements HostCommand {
             case "check" -> run(rest, out, err, false);
             case "list" -> list(out);
             case "runs" -> runs(out, err);
+            case "resume" -> resume(rest, out, err);
             case "bench-handoff" -> HandoffBenchmark.run(out);
             default -> {
-                err.println("unknown verb '" + args.get(0) + "'; verbs: run, check, list, runs");
+                err.println("unknown verb '" + args.get(0) + "'; verbs: run, check, resume, list, runs");
                 yield 2;
             }
         };
@@ -75,6 +77,31 @@ public final class GenbenchCommands implements HostCommand {
 
     public void runs() {
         runs(System.out, System.out);
+    }
+
+    public void resume(String runId) {
+        resume(List.of(runId), System.out, System.out);
+    }
+
+    private int resume(List<String> ids, PrintStream out, PrintStream err) {
+        if (ids.size() != 1) {
+            err.println("name one run to resume (see genbench runs)");
+            return 2;
+        }
+        try {
+            RunResult result = workbench.resume(ids.get(0), new ProgressBar(err, System.console() != null));
+            out.println("run " + result.id() + " resumed and completed: " + result.directory());
+            printMetrics(result, out);
+            return 0;
+        } catch (SpecException | IOException e) {
+            err.println(e.getMessage());
+        } catch (CompositionException e) {
+            err.println(ids.get(0) + ": cannot compose the experiment:");
+            e.problems().forEach(p -> err.println("  - " + p));
+        } catch (RunFailedException e) {
+            err.println(e.getMessage());
+        }
+        return 1;
     }
 
     private int run(List<String> specs, PrintStream out, PrintStream err, boolean execute) {

@@ -18,6 +18,7 @@ import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.memory.unsafe.UnsafeAllocationManager;
+import org.genbench.api.Checkpoints;
 import org.genbench.api.DataInfo;
 import org.genbench.api.Dataset;
 import org.genbench.api.DatasetProvider;
@@ -59,15 +60,25 @@ final class Runner {
         this.gitCommit = gitCommit;
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     RunResult run(Composition c, RunListener listener) throws RunFailedException {
-        Instant started = Instant.now();
         Path dir;
         try {
-            dir = store.create(c.spec().name(), started);
+            dir = store.create(c.spec().name(), Instant.now());
         } catch (IOException e) {
             throw new RunFailedException("-", store.root(), "cannot create a run directory under " + store.root() + ": " + e, e);
         }
+        return run(c, listener, dir, false);
+    }
+
+    /**
+     * Runs {@code c} in {@code dir}. When {@code resuming}, the directory is an earlier run of the same spec: the
+     * trainer finds its newest checkpoint through {@link Checkpoints#latest()}, and everything after training is
+     * redone.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    RunResult run(Composition c, RunListener listener, Path dir, boolean resuming) throws RunFailedException {
+        Instant started = Instant.now();
+        Checkpoints checkpoints = new RunCheckpoints(dir.resolve("checkpoints"), resuming);
         String id = dir.getFileName().toString();
         AtomicReference<String> departed = new AtomicReference<>();
         Consumer<Registered> departure = gone -> {
@@ -81,6 +92,9 @@ final class Runner {
         Map<String, List<double[]>> curves = new LinkedHashMap<>();
         ObjectNode run = RunStore.object().put("id", id).put("name", c.spec().name()).put("seed", c.spec().seed())
                 .put("status", "running").put("started", started.toString());
+        if (resuming) {
+            run.put("resumed", true);
+        }
         Rng root = new Rng(c.spec().seed());
         PhaseTimer timer = new PhaseTimer(listener, run.putObject("seconds"));
         listener = timer;
@@ -96,7 +110,7 @@ final class Runner {
             RunStore.writeJson(dir.resolve(RunStore.SPEC_JSON), resolvedSpec(c));
 
             listener.phase(id, "data", c.dataset().id());
-            Ctx dataCtx = new Ctx(id, "data", c.dataset(), root.split("dataset"), allocator, log, listener, departed, curves);
+            Ctx dataCtx = new Ctx(id, "data", c.dataset(), root.split("dataset"), allocator, log, listener, departed, curves, checkpoints);
             openContexts.add(dataCtx);
             dataset = ((DatasetProvider) c.dataset().registered().component()).open(c.dataset().config(), dataCtx);
             DataInfo info = dataset.info();
@@ -107,7 +121,7 @@ final class Runner {
             model = ((ModelFamily) c.model().registered().component()).create(c.model().config(), info, root.split("model"));
 
             listener.phase(id, "train", c.trainer().id());
-            Ctx trainCtx = new Ctx(id, "train", c.trainer(), root.split("trainer"), allocator, log, listener, departed, curves);
+            Ctx trainCtx = new Ctx(id, "train", c.trainer(), root.split("trainer"), allocator, log, listener, departed, curves, checkpoints);
             openContexts.add(trainCtx);
             List<Metric> trained = ((Trainer) c.trainer().registered().component()).train(model, dataset, c.trainer().config(), trainCtx);
             trainCtx.closeChecked();
@@ -117,15 +131,17 @@ final class Runner {
             if (model instanceof Persistent p) {
                 listener.phase(id, "checkpoint", c.model().id());
                 Path tmp = dir.resolve("checkpoint.tmp");
+                RunCheckpoints.deleteTree(tmp);
                 Files.createDirectories(tmp);
                 p.save(tmp);
+                RunCheckpoints.deleteTree(dir.resolve("checkpoint"));
                 Files.move(tmp, dir.resolve("checkpoint"), StandardCopyOption.ATOMIC_MOVE);
             }
 
             Path samplesDir = Files.createDirectories(dir.resolve("samples"));
             for (Composition.Part s : c.samplers()) {
                 listener.phase(id, "sample", s.id());
-                Ctx ctx = new Ctx(id, "sample", s, root.split("sampler/" + s.id()), allocator, log, listener, departed, curves);
+                Ctx ctx = new Ctx(id, "sample", s, root.split("sampler/" + s.id()), allocator, log, listener, departed, curves, checkpoints);
                 openContexts.add(ctx);
                 SampleResult result = ((Sampler) s.registered().component()).sample(model, s.config(), ctx);
                 samples.add(result);
@@ -137,7 +153,7 @@ final class Runner {
 
             for (Composition.Part e : c.evaluators()) {
                 listener.phase(id, "evaluate", e.id());
-                Ctx ctx = new Ctx(id, "evaluate", e, root.split("evaluator/" + e.id()), allocator, log, listener, departed, curves);
+                Ctx ctx = new Ctx(id, "evaluate", e, root.split("evaluator/" + e.id()), allocator, log, listener, departed, curves, checkpoints);
                 openContexts.add(ctx);
                 List<Metric> metrics = ((Evaluator) e.registered().component()).evaluate(model, dataset, byId, e.config(), ctx);
                 ctx.closeChecked();
@@ -316,9 +332,11 @@ final class Runner {
         private final RunListener listener;
         private final AtomicReference<String> departed;
         private final Map<String, List<double[]>> curves;
+        private final Checkpoints checkpoints;
 
         Ctx(String runId, String phase, Composition.Part part, Rng rng, BufferAllocator root, BufferedWriter log,
-            RunListener listener, AtomicReference<String> departed, Map<String, List<double[]>> curves) {
+            RunListener listener, AtomicReference<String> departed, Map<String, List<double[]>> curves,
+            Checkpoints checkpoints) {
             this.runId = runId;
             this.phase = phase;
             this.part = part;
@@ -328,6 +346,12 @@ final class Runner {
             this.listener = listener;
             this.departed = departed;
             this.curves = curves;
+            this.checkpoints = checkpoints;
+        }
+
+        @Override
+        public Checkpoints checkpoints() {
+            return checkpoints;
         }
 
         @Override

@@ -118,8 +118,22 @@ public final class WorkbenchImpl implements Workbench {
     @Override
     public RunResult run(ExperimentSpec spec, RunListener listener) throws CompositionException, RunFailedException {
         Composition composition = new Composer(registry).compose(spec);
-        return new Runner(new RunStore(workspace.resolve("runs")), registry, platformBundles(), libraries, gitCommit)
-                .run(composition, listener == null ? RunListener.NONE : listener);
+        return newRunner().run(composition, listener == null ? RunListener.NONE : listener);
+    }
+
+    @Override
+    public RunResult resume(String runId, RunListener listener) throws SpecException, IOException,
+            CompositionException, RunFailedException {
+        Path dir = workspace.resolve("runs").resolve(runId).normalize();
+        if (!dir.getParent().equals(workspace.resolve("runs")) || !Files.isRegularFile(dir.resolve(RunStore.SPEC_JSON))) {
+            throw new IOException("no run '" + runId + "' in " + workspace.resolve("runs"));
+        }
+        Composition composition = new Composer(registry).compose(readSpec(dir.resolve(RunStore.SPEC_JSON)));
+        return newRunner().run(composition, listener == null ? RunListener.NONE : listener, dir, true);
+    }
+
+    private Runner newRunner() {
+        return new Runner(new RunStore(workspace.resolve("runs")), registry, platformBundles(), libraries, gitCommit);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.genbench.data.toy.internal;
 
+import org.genbench.testing.TestRunContext;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

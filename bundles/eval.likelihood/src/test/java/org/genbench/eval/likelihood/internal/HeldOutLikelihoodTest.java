@@ -1,5 +1,6 @@
 package org.genbench.eval.likelihood.internal;
 
+import org.genbench.testing.TestRunContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

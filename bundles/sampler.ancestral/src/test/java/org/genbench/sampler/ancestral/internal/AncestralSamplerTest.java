@@ -1,5 +1,6 @@
 package org.genbench.sampler.ancestral.internal;
 
+import org.genbench.testing.TestRunContext;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -101,31 +102,7 @@ class AncestralSamplerTest {
     }
 
     private RunContext context(long seed) {
-        Rng rng = new Rng(seed);
-        return new RunContext() {
-            @Override
-            public Rng rng() {
-                return rng;
-            }
-
-            @Override
-            public BufferAllocator allocator() {
-                return allocator;
-            }
-
-            @Override
-            public void log(long step, Map<String, Double> values) {
-            }
-
-            @Override
-            public void progress(long done, long total) {
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return false;
-            }
-        };
+        return new TestRunContext(seed, allocator);
     }
 
     private static final DataInfo DATA = new DataInfo("plane", new long[] {2}, DataInfo.CONTINUOUS, 0, null);

@@ -1,5 +1,6 @@
 package org.genbench.sampler.mcmc.internal;
 
+import org.genbench.testing.TestRunContext;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -138,7 +139,7 @@ class McmcSamplersTest {
     void matchesTheMixturesMeanAndCovariance(String samplerName, String modelKind, String expectedSource) {
         double[] trueMean = GaussianMixture2d.mean();
         double[][] trueCov = GaussianMixture2d.covariance();
-        TestContext context = new TestContext(SEED, allocator);
+        TestRunContext context = new TestRunContext(SEED, allocator);
         long start = System.nanoTime();
         try (SampleResult result = run(samplerName, model(modelKind), CHAINS, DRAWS, WARMUP, null, context)) {
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -220,7 +221,7 @@ class McmcSamplersTest {
         GaussianMixture2d model = new GaussianMixture2d();
         int draws = 50;
         int warmup = 20;
-        try (SampleResult result = run(samplerName, model, CHAINS, draws, warmup, null, new TestContext(SEED, allocator))) {
+        try (SampleResult result = run(samplerName, model, CHAINS, draws, warmup, null, new TestRunContext(SEED, allocator))) {
             int iterations = warmup + draws;
             // Start-up evaluations, then per iteration: MH one density call; MALA a density and a gradient call;
             // HMC one gradient call per leapfrog step (10) and one density call.
@@ -238,9 +239,9 @@ class McmcSamplersTest {
     @ParameterizedTest
     @ValueSource(strings = {"mh", "mala", "hmc"})
     void sameSeedGivesTheSameSamplesAndAnotherSeedDoesNot(String samplerName) {
-        try (SampleResult a = run(samplerName, new GaussianMixture2d(), 3, 200, 100, null, new TestContext(5, allocator));
-                SampleResult b = run(samplerName, new GaussianMixture2d(), 3, 200, 100, null, new TestContext(5, allocator));
-                SampleResult c = run(samplerName, new GaussianMixture2d(), 3, 200, 100, null, new TestContext(6, allocator))) {
+        try (SampleResult a = run(samplerName, new GaussianMixture2d(), 3, 200, 100, null, new TestRunContext(5, allocator));
+                SampleResult b = run(samplerName, new GaussianMixture2d(), 3, 200, 100, null, new TestRunContext(5, allocator));
+                SampleResult c = run(samplerName, new GaussianMixture2d(), 3, 200, 100, null, new TestRunContext(6, allocator))) {
             assertArrayEquals(a.samples().toDoubleArray(), b.samples().toDoubleArray());
             assertEquals(metric(a, "step_size").value(), metric(b, "step_size").value());
             assertFalse(Arrays.equals(a.samples().toDoubleArray(), c.samples().toDoubleArray()));
@@ -249,8 +250,8 @@ class McmcSamplersTest {
 
     @Test
     void thinningKeepsEveryThinthDrawOfTheSameChain() {
-        try (SampleResult all = run("mala", new GaussianMixture2d(), 2, 300, 50, 1, new TestContext(8, allocator));
-                SampleResult thinned = run("mala", new GaussianMixture2d(), 2, 100, 50, 3, new TestContext(8, allocator))) {
+        try (SampleResult all = run("mala", new GaussianMixture2d(), 2, 300, 50, 1, new TestRunContext(8, allocator));
+                SampleResult thinned = run("mala", new GaussianMixture2d(), 2, 100, 50, 3, new TestRunContext(8, allocator))) {
             double[] a = all.samples().toDoubleArray();
             double[] t = thinned.samples().toDoubleArray();
             for (int c = 0; c < 2; c++) {
@@ -267,9 +268,9 @@ class McmcSamplersTest {
     @Test
     void aCancelledRunReturnsTheDrawsKeptSoFarChainMajor() {
         int warmup = 30;
-        try (SampleResult full = run("hmc", new GaussianMixture2d(), CHAINS, 40, warmup, null, new TestContext(9, allocator));
+        try (SampleResult full = run("hmc", new GaussianMixture2d(), CHAINS, 40, warmup, null, new TestRunContext(9, allocator));
                 SampleResult cut = run("hmc", new GaussianMixture2d(), CHAINS, 40, warmup, null,
-                        new TestContext(9, allocator, warmup + 10))) {
+                        new TestRunContext(9, allocator).cancelAfterChecks(warmup + 10))) {
             assertArrayEquals(new long[] {CHAINS * 10, 2}, cut.samples().shape());
             double[] a = full.samples().toDoubleArray();
             double[] b = cut.samples().toDoubleArray();
@@ -285,7 +286,7 @@ class McmcSamplersTest {
     @Test
     void withoutAdaptationTheStepSizeStaysAsConfigured() {
         MhSampler.Config config = new MhSampler.Config(2, 100, 100, null, 0.37, false, null);
-        try (SampleResult result = new MhSampler().sample(new GaussianMixture2d(), config, new TestContext(2, allocator))) {
+        try (SampleResult result = new MhSampler().sample(new GaussianMixture2d(), config, new TestRunContext(2, allocator))) {
             assertEquals(0.37, metric(result, "step_size").value());
             assertEquals(false, metric(result, "step_size").protocol().get("adapted"));
         }
@@ -296,8 +297,8 @@ class McmcSamplersTest {
     void chainsStartFromTheModelsOwnSamplesWhenItHasDirectSampling(String samplerName) {
         // A narrow target far from the origin: chains started from N(0, I) cannot reach it in 20 iterations
         // without warmup, chains started from the model's own draws are there from the first one.
-        try (SampleResult fromModel = run(samplerName, new DirectFarGaussian(), CHAINS, 20, 0, null, new TestContext(3, allocator));
-                SampleResult fromNoise = run(samplerName, new FarGaussian(), CHAINS, 20, 0, null, new TestContext(3, allocator))) {
+        try (SampleResult fromModel = run(samplerName, new DirectFarGaussian(), CHAINS, 20, 0, null, new TestRunContext(3, allocator));
+                SampleResult fromNoise = run(samplerName, new FarGaussian(), CHAINS, 20, 0, null, new TestRunContext(3, allocator))) {
             assertEquals(1.0, metric(fromModel, "init_from_model").value());
             assertEquals("DirectSampling", metric(fromModel, "acceptance_rate").protocol().get("init"));
             assertEquals(0.0, metric(fromNoise, "init_from_model").value());
@@ -355,10 +356,10 @@ class McmcSamplersTest {
     void aModelWithoutTheCapabilityFailsCleanlyAndLeaksNothing() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new HmcSampler().sample(
                 new DensityAndScore(new GaussianMixture2d()), new HmcSampler.Config(null, null, null, null, null, null,
-                        null, null), new TestContext(1, allocator)));
+                        null, null), new TestRunContext(1, allocator)));
         assertTrue(e.getMessage().startsWith("this sampler needs a model with Energy"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new MalaSampler().sample(new ScoreOnly(new GaussianMixture2d()),
-                new MalaSampler.Config(null, null, null, null, null, null, null), new TestContext(1, allocator)));
+                new MalaSampler.Config(null, null, null, null, null, null, null), new TestRunContext(1, allocator)));
     }
 
     @Test

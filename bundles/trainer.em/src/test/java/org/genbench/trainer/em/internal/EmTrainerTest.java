@@ -68,7 +68,7 @@ class EmTrainerTest {
         assertEquals(1, m.get("converged").value());
         assertEquals(values[9], m.get("train_loglik").value());
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), context.steps);
-        assertEquals(values[9], context.logliks.get(9));
+        assertEquals(values[9], context.logliks().get(9));
         assertEquals(10, context.lastDone);
         assertEquals(100, context.lastTotal);
     }
@@ -92,7 +92,7 @@ class EmTrainerTest {
         Fakes.TwoGaussians model = new Fakes.TwoGaussians();
         EmTrainer.Config config = new EmTrainer.Config(500, 1e-8);
         Map<String, Metric> m = byName(trainer.train(model, data, config, context));
-        List<Double> ll = context.logliks;
+        List<Double> ll = context.logliks();
         assertEquals(ll.size(), (int) m.get("iterations").value());
         assertEquals(1, m.get("converged").value());
         for (int i = 1; i < ll.size(); i++) {
@@ -119,7 +119,7 @@ class EmTrainerTest {
         Map<String, Metric> m = byName(trainer.train(model, data, EmTrainer.Config.defaults(), context));
         assertEquals(3, m.get("iterations").value());
         assertEquals(0, m.get("converged").value());
-        assertEquals(context.logliks.get(2), m.get("train_loglik").value());
+        assertEquals(context.logliks().get(2), m.get("train_loglik").value());
     }
 
     @Test

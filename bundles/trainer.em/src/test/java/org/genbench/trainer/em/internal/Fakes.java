@@ -1,15 +1,13 @@
 package org.genbench.trainer.em.internal;
 
-import java.util.ArrayList;
+import org.genbench.testing.TestRunContext;
 import java.util.List;
-import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.genbench.api.DataInfo;
 import org.genbench.api.Dataset;
 import org.genbench.api.EmFittable;
 import org.genbench.api.Model;
 import org.genbench.api.Rng;
-import org.genbench.api.RunContext;
 import org.genbench.api.tensor.Batch;
 import org.genbench.api.tensor.Tensor;
 
@@ -56,40 +54,17 @@ final class Fakes {
         }
     }
 
-    /** Records what the trainer reports; asks it to stop once {@code cancelAfter} steps were logged. */
-    static final class Context implements RunContext {
-        final Rng rng = new Rng(17);
-        final BufferAllocator allocator;
-        final List<Long> steps = new ArrayList<>();
-        final List<Double> logliks = new ArrayList<>();
-        long lastDone = -1;
-        long lastTotal = -1;
+    /** Asks the trainer to stop once {@code cancelAfter} steps were logged. */
+    static final class Context extends TestRunContext {
         int cancelAfter = Integer.MAX_VALUE;
 
         Context(BufferAllocator allocator) {
-            this.allocator = allocator;
+            super(17, allocator);
         }
 
-        @Override
-        public Rng rng() {
-            return rng;
-        }
-
-        @Override
-        public BufferAllocator allocator() {
-            return allocator;
-        }
-
-        @Override
-        public void log(long step, Map<String, Double> values) {
-            steps.add(step);
-            logliks.add(values.get("train_loglik"));
-        }
-
-        @Override
-        public void progress(long done, long total) {
-            lastDone = done;
-            lastTotal = total;
+        /** The logged training log-likelihoods, in order. */
+        List<Double> logliks() {
+            return logged.stream().map(v -> v.get("train_loglik")).toList();
         }
 
         @Override
