@@ -24,4 +24,11 @@ public interface RunContext {
 
     /** This run's checkpoints: trainers save through it, and find the one to resume from. */
     Checkpoints checkpoints();
+
+    /**
+     * A directory of this run that belongs to this component ({@code runs/<id>/outputs/<component-id>/}), created on
+     * first call, for the pictures and tables only it can make (a VAE's reconstructions, a detector's table). Write
+     * whole files under a temporary name and rename them.
+     */
+    java.nio.file.Path outputDirectory() throws java.io.IOException;
 }

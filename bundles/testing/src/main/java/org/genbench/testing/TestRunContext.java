@@ -103,6 +103,11 @@ public class TestRunContext implements RunContext {
     }
 
     @Override
+    public Path outputDirectory() throws IOException {
+        return Files.createDirectories(checkpointDir.resolveSibling(checkpointDir.getFileName() + "-outputs"));
+    }
+
+    @Override
     public Checkpoints checkpoints() {
         return new Checkpoints() {
             @Override

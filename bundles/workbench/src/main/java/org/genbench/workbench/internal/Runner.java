@@ -110,7 +110,7 @@ final class Runner {
             RunStore.writeJson(dir.resolve(RunStore.SPEC_JSON), resolvedSpec(c));
 
             listener.phase(id, "data", c.dataset().id());
-            Ctx dataCtx = new Ctx(id, "data", c.dataset(), root.split("dataset"), allocator, log, listener, departed, curves, checkpoints);
+            Ctx dataCtx = new Ctx(dir, id, "data", c.dataset(), root.split("dataset"), allocator, log, listener, departed, curves, checkpoints);
             openContexts.add(dataCtx);
             dataset = ((DatasetProvider) c.dataset().registered().component()).open(c.dataset().config(), dataCtx);
             DataInfo info = dataset.info();
@@ -121,7 +121,7 @@ final class Runner {
             model = ((ModelFamily) c.model().registered().component()).create(c.model().config(), info, root.split("model"));
 
             listener.phase(id, "train", c.trainer().id());
-            Ctx trainCtx = new Ctx(id, "train", c.trainer(), root.split("trainer"), allocator, log, listener, departed, curves, checkpoints);
+            Ctx trainCtx = new Ctx(dir, id, "train", c.trainer(), root.split("trainer"), allocator, log, listener, departed, curves, checkpoints);
             openContexts.add(trainCtx);
             List<Metric> trained = ((Trainer) c.trainer().registered().component()).train(model, dataset, c.trainer().config(), trainCtx);
             trainCtx.closeChecked();
@@ -141,7 +141,7 @@ final class Runner {
             Path samplesDir = Files.createDirectories(dir.resolve("samples"));
             for (Composition.Part s : c.samplers()) {
                 listener.phase(id, "sample", s.id());
-                Ctx ctx = new Ctx(id, "sample", s, root.split("sampler/" + s.id()), allocator, log, listener, departed, curves, checkpoints);
+                Ctx ctx = new Ctx(dir, id, "sample", s, root.split("sampler/" + s.id()), allocator, log, listener, departed, curves, checkpoints);
                 openContexts.add(ctx);
                 SampleResult result = ((Sampler) s.registered().component()).sample(model, s.config(), ctx);
                 samples.add(result);
@@ -153,7 +153,7 @@ final class Runner {
 
             for (Composition.Part e : c.evaluators()) {
                 listener.phase(id, "evaluate", e.id());
-                Ctx ctx = new Ctx(id, "evaluate", e, root.split("evaluator/" + e.id()), allocator, log, listener, departed, curves, checkpoints);
+                Ctx ctx = new Ctx(dir, id, "evaluate", e, root.split("evaluator/" + e.id()), allocator, log, listener, departed, curves, checkpoints);
                 openContexts.add(ctx);
                 List<Metric> metrics = ((Evaluator) e.registered().component()).evaluate(model, dataset, byId, e.config(), ctx);
                 ctx.closeChecked();
@@ -333,8 +333,9 @@ final class Runner {
         private final AtomicReference<String> departed;
         private final Map<String, List<double[]>> curves;
         private final Checkpoints checkpoints;
+        private final Path runDir;
 
-        Ctx(String runId, String phase, Composition.Part part, Rng rng, BufferAllocator root, BufferedWriter log,
+        Ctx(Path runDir, String runId, String phase, Composition.Part part, Rng rng, BufferAllocator root, BufferedWriter log,
             RunListener listener, AtomicReference<String> departed, Map<String, List<double[]>> curves,
             Checkpoints checkpoints) {
             this.runId = runId;
@@ -347,11 +348,17 @@ final class Runner {
             this.departed = departed;
             this.curves = curves;
             this.checkpoints = checkpoints;
+            this.runDir = runDir;
         }
 
         @Override
         public Checkpoints checkpoints() {
             return checkpoints;
+        }
+
+        @Override
+        public Path outputDirectory() throws IOException {
+            return Files.createDirectories(runDir.resolve("outputs").resolve(part.id()));
         }
 
         @Override
