@@ -89,7 +89,8 @@ final class Runner {
         };
         registry.onDeparture(departure);
         List<RunResult.RunMetric> finals = new ArrayList<>();
-        Map<String, List<double[]>> curves = new LinkedHashMap<>();
+        // phase -> "component/metric" -> (step, value) points, drawn as one chart per phase
+        Map<String, Map<String, List<double[]>>> curves = new LinkedHashMap<>();
         ObjectNode run = RunStore.object().put("id", id).put("name", c.spec().name()).put("seed", c.spec().seed())
                 .put("status", "running").put("started", started.toString());
         if (resuming) {
@@ -261,7 +262,7 @@ final class Runner {
     }
 
     private static void pictures(Path dir, Dataset dataset, Map<String, SampleResult> samples,
-                                 Map<String, List<double[]>> curves) throws IOException {
+                                 Map<String, Map<String, List<double[]>>> curves) throws IOException {
         DataInfo info = dataset.info();
         if (info.sampleShape().length == 1 && info.sampleShape()[0] == 2 && !samples.isEmpty()) {
             Map<String, double[]> drawn = new LinkedHashMap<>();
@@ -269,9 +270,9 @@ final class Runner {
             Plots.writePng(Plots.densityScatter(dataset.split("train").x().toDoubleArray(), drawn,
                     info.name() + ": samples over the data density"), dir.resolve("samples.png"));
         }
-        if (!curves.isEmpty()) {
+        for (Map.Entry<String, Map<String, List<double[]>>> phase : curves.entrySet()) {
             Map<String, double[][]> series = new LinkedHashMap<>();
-            curves.forEach((name, points) -> {
+            phase.getValue().forEach((name, points) -> {
                 double[][] xy = new double[2][points.size()];
                 for (int i = 0; i < points.size(); i++) {
                     xy[0][i] = points.get(i)[0];
@@ -279,7 +280,8 @@ final class Runner {
                 }
                 series.put(name, xy);
             });
-            Plots.writePng(Plots.lineChart(series, "training", "step"), dir.resolve("training.png"));
+            String title = phase.getKey().equals("train") ? "training" : phase.getKey().equals("sample") ? "sampling" : phase.getKey();
+            Plots.writePng(Plots.lineChart(series, title, "step"), dir.resolve(title + ".png"));
         }
     }
 
@@ -331,12 +333,12 @@ final class Runner {
         private final BufferedWriter log;
         private final RunListener listener;
         private final AtomicReference<String> departed;
-        private final Map<String, List<double[]>> curves;
+        private final Map<String, Map<String, List<double[]>>> curves;
         private final Checkpoints checkpoints;
         private final Path runDir;
 
         Ctx(Path runDir, String runId, String phase, Composition.Part part, Rng rng, BufferAllocator root, BufferedWriter log,
-            RunListener listener, AtomicReference<String> departed, Map<String, List<double[]>> curves,
+            RunListener listener, AtomicReference<String> departed, Map<String, Map<String, List<double[]>>> curves,
             Checkpoints checkpoints) {
             this.runId = runId;
             this.phase = phase;
@@ -384,7 +386,8 @@ final class Runner {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot append to the metrics log", e);
             }
-            values.forEach((k, val) -> curves.computeIfAbsent(part.id() + "/" + k, x -> new ArrayList<>())
+            values.forEach((k, val) -> curves.computeIfAbsent(phase, x -> new LinkedHashMap<>())
+                    .computeIfAbsent(part.id() + "/" + k, x -> new ArrayList<>())
                     .add(new double[] {step, val}));
             listener.metrics(runId, part.id(), step, values);
         }

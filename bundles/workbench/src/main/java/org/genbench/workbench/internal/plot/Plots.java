@@ -574,8 +574,10 @@ public final class Plots {
             double scale = big >= 1e9 ? 1e9 : big >= 1e6 ? 1e6 : 1e3;
             String suffix = scale == 1e9 ? "G" : scale == 1e6 ? "M" : "k";
             text = fixed(t / scale, step / scale) + suffix;
-        } else if (step < 1e-3) {
-            text = String.format(Locale.ROOT, "%.1e", t);
+        } else if (big < 1e-3) {
+            // tiny values: scientific; values near a large offset (a converging log-likelihood) keep fixed notation
+            // with as many decimals as the tick step needs, so neighbouring ticks never print alike
+            text = String.format(Locale.ROOT, "%.2e", t);
         } else {
             text = fixed(t, step);
         }
