@@ -29,7 +29,7 @@ public class TestRunContext implements RunContext {
 
     private final Rng rng;
     private final BufferAllocator allocator;
-    private final Path checkpointDir;
+    private Path checkpointDir;
     private final boolean resuming;
     private long checks;
     private long cancelAfterChecks = Long.MAX_VALUE;
@@ -56,16 +56,24 @@ public class TestRunContext implements RunContext {
         this.rng = rng;
         this.allocator = allocator;
         this.resuming = resuming;
-        try {
-            this.checkpointDir = checkpointDir != null ? checkpointDir : Files.createTempDirectory("genbench-test-checkpoints");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        this.checkpointDir = checkpointDir;
+    }
+
+    /** Created on first use, so tests that never checkpoint leave nothing behind. */
+    private Path checkpointDir() throws IOException {
+        if (checkpointDir == null) {
+            checkpointDir = Files.createTempDirectory("genbench-test-checkpoints");
         }
+        return checkpointDir;
     }
 
     /** A context that resumes from the checkpoints {@code previous} wrote, with the same seed. */
     public static TestRunContext resumeFrom(TestRunContext previous, BufferAllocator allocator) {
-        return new TestRunContext(new Rng(previous.rng.seed()), allocator, previous.checkpointDir, true);
+        try {
+            return new TestRunContext(new Rng(previous.rng.seed()), allocator, previous.checkpointDir(), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Reports cancelled from the {@code n+1}-th call of {@link #isCancelled()} on. */
@@ -104,7 +112,7 @@ public class TestRunContext implements RunContext {
 
     @Override
     public Path outputDirectory() throws IOException {
-        return Files.createDirectories(checkpointDir.resolveSibling(checkpointDir.getFileName() + "-outputs"));
+        return Files.createDirectories(checkpointDir().resolveSibling(checkpointDir().getFileName() + "-outputs"));
     }
 
     @Override
@@ -112,11 +120,11 @@ public class TestRunContext implements RunContext {
         return new Checkpoints() {
             @Override
             public void save(long step, Persistent model, Map<String, Object> trainerState) throws IOException {
-                Path tmp = Files.createDirectories(checkpointDir.resolve(".tmp-step-" + step));
+                Path tmp = Files.createDirectories(checkpointDir().resolve(".tmp-step-" + step));
                 Files.createDirectories(tmp.resolve("model"));
                 model.save(tmp.resolve("model"));
                 JSON.writeValue(tmp.resolve("trainer.json").toFile(), trainerState);
-                Files.move(tmp, checkpointDir.resolve("step-" + step));
+                Files.move(tmp, checkpointDir().resolve("step-" + step));
             }
 
             @Override
@@ -124,7 +132,7 @@ public class TestRunContext implements RunContext {
                 if (!resuming) {
                     return Optional.empty();
                 }
-                try (Stream<Path> dirs = Files.list(checkpointDir)) {
+                try (Stream<Path> dirs = Files.list(checkpointDir())) {
                     Optional<Path> newest = dirs.filter(d -> d.getFileName().toString().startsWith("step-"))
                             .max(Comparator.comparingLong(TestRunContext::stepOf));
                     if (newest.isEmpty()) {

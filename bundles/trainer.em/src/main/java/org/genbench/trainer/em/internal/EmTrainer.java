@@ -1,12 +1,16 @@
 package org.genbench.trainer.em.internal;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.genbench.api.Checkpoints;
 import org.genbench.api.Dataset;
 import org.genbench.api.EmFittable;
 import org.genbench.api.Metric;
 import org.genbench.api.Model;
+import org.genbench.api.Persistent;
 import org.genbench.api.Requirement;
 import org.genbench.api.RunContext;
 import org.genbench.api.Trainer;
@@ -26,11 +30,17 @@ public final class EmTrainer implements Trainer<EmTrainer.Config> {
      * @param maxIterations most EM steps (default 100, at least 1)
      * @param tolerance     stop once the mean log-likelihood changes by less than this between steps (default 1e-6,
      *                      at least 0; 0 runs all maxIterations)
+     * @param checkpointEvery save a checkpoint every this many steps when the model is {@link Persistent} (default
+     *                      10, at least 0; 0 never), so a killed run resumes where it was
      */
-    public record Config(Integer maxIterations, Double tolerance) {
+    public record Config(Integer maxIterations, Double tolerance, Integer checkpointEvery) {
         public Config {
             maxIterations = maxIterations == null ? 100 : maxIterations;
             tolerance = tolerance == null ? 1e-6 : tolerance;
+            checkpointEvery = checkpointEvery == null ? 10 : checkpointEvery;
+            if (checkpointEvery < 0) {
+                throw new IllegalArgumentException("checkpointEvery must be >= 0, was " + checkpointEvery);
+            }
             if (maxIterations < 1) {
                 throw new IllegalArgumentException("maxIterations must be >= 1, was " + maxIterations);
             }
@@ -41,7 +51,7 @@ public final class EmTrainer implements Trainer<EmTrainer.Config> {
 
         /** All defaults. */
         public static Config defaults() {
-            return new Config(null, null);
+            return new Config(null, null, null);
         }
     }
 
@@ -73,18 +83,29 @@ public final class EmTrainer implements Trainer<EmTrainer.Config> {
      * step).
      */
     @Override
-    public List<Metric> train(Model model, Dataset data, Config config, RunContext context) {
+    public List<Metric> train(Model model, Dataset data, Config config, RunContext context) throws IOException {
         EmFittable em = model.as(EmFittable.class).orElseThrow(() -> new IllegalArgumentException(
                 "the em trainer needs a model with EmFittable; " + model.getClass().getSimpleName() + " has none"));
         Tensor x = data.split(TRAIN).x();
-        em.initialize(x, context.rng());
+        Optional<Persistent> persistent = model.as(Persistent.class);
 
         int max = config.maxIterations();
         double previous = Double.NEGATIVE_INFINITY;
         double loglik = Double.NaN;
         int iterations = 0;
         boolean converged = false;
-        context.progress(0, max);
+        Optional<Checkpoints.Restored> restored = persistent.isPresent() ? context.checkpoints().latest() : Optional.empty();
+        if (restored.isPresent()) {
+            // EM draws randomness only to initialize, so the saved parameters and the last two log-likelihoods are
+            // the whole state: the resumed run takes exactly the steps the uninterrupted one would have.
+            restored.get().restore(persistent.get());
+            iterations = Math.toIntExact(restored.get().step());
+            previous = ((Number) restored.get().trainerState().get("previous")).doubleValue();
+            loglik = ((Number) restored.get().trainerState().get("loglik")).doubleValue();
+        } else {
+            em.initialize(x, context.rng());
+        }
+        context.progress(iterations, max);
         while (iterations < max && !context.isCancelled()) {
             loglik = em.emStep(x);
             iterations++;
@@ -98,6 +119,9 @@ public final class EmTrainer implements Trainer<EmTrainer.Config> {
                 break;
             }
             previous = loglik;
+            if (persistent.isPresent() && config.checkpointEvery() > 0 && iterations % config.checkpointEvery() == 0) {
+                context.checkpoints().save(iterations, persistent.get(), Map.of("previous", previous, "loglik", loglik));
+            }
         }
         List<Metric> metrics = new ArrayList<>();
         if (iterations > 0) {

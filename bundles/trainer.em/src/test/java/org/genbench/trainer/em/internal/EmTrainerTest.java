@@ -1,5 +1,6 @@
 package org.genbench.trainer.em.internal;
 
+import org.genbench.testing.TestRunContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -33,14 +34,14 @@ class EmTrainerTest {
     Fakes.Context context;
 
     @BeforeEach
-    void open() {
+    void open() throws Exception {
         allocator = new RootAllocator();
         data = new Fakes.TwoSplits(twoClusters(1000, new Rng(1)), twoClusters(100, new Rng(2)));
         context = new Fakes.Context(allocator);
     }
 
     @AfterEach
-    void close() {
+    void close() throws Exception {
         data.close();
         allocator.close();
     }
@@ -55,14 +56,14 @@ class EmTrainerTest {
     }
 
     @Test
-    void stopsAtTheFirstChangeBelowTolerance() {
+    void stopsAtTheFirstChangeBelowTolerance() throws Exception {
         // v_t = -1 - 2^-t: the change at step t >= 2 is 2^-t, first below 1e-3 at t = 10 (2^-10 = 9.8e-4).
         double[] values = new double[40];
         for (int t = 1; t <= values.length; t++) {
             values[t - 1] = -1 - Math.pow(2, -t);
         }
         Fakes.Scripted model = new Fakes.Scripted(values);
-        Map<String, Metric> m = byName(trainer.train(model, data, new EmTrainer.Config(100, 1e-3), context));
+        Map<String, Metric> m = byName(trainer.train(model, data, new EmTrainer.Config(100, 1e-3, null), context));
         assertEquals(10, model.steps);
         assertEquals(10, m.get("iterations").value());
         assertEquals(1, m.get("converged").value());
@@ -74,23 +75,23 @@ class EmTrainerTest {
     }
 
     @Test
-    void zeroToleranceRunsEveryIteration() {
+    void zeroToleranceRunsEveryIteration() throws Exception {
         double[] values = new double[7];
         for (int t = 0; t < values.length; t++) {
             values[t] = -1 - Math.pow(2, -t);
         }
         values[6] = values[5]; // an exact repeat still counts as a change of 0, not below 0
         Fakes.Scripted model = new Fakes.Scripted(values);
-        Map<String, Metric> m = byName(trainer.train(model, data, new EmTrainer.Config(7, 0.0), context));
+        Map<String, Metric> m = byName(trainer.train(model, data, new EmTrainer.Config(7, 0.0, null), context));
         assertEquals(7, model.steps);
         assertEquals(7, m.get("iterations").value());
         assertEquals(0, m.get("converged").value());
     }
 
     @Test
-    void realEmLogLikelihoodNeverDecreasesAndConverges() {
+    void realEmLogLikelihoodNeverDecreasesAndConverges() throws Exception {
         Fakes.TwoGaussians model = new Fakes.TwoGaussians();
-        EmTrainer.Config config = new EmTrainer.Config(500, 1e-8);
+        EmTrainer.Config config = new EmTrainer.Config(500, 1e-8, null);
         Map<String, Metric> m = byName(trainer.train(model, data, config, context));
         List<Double> ll = context.logliks();
         assertEquals(ll.size(), (int) m.get("iterations").value());
@@ -113,7 +114,25 @@ class EmTrainerTest {
     }
 
     @Test
-    void stopsWhenTheRunIsCancelled() {
+    void aRunResumedFromItsCheckpointEndsExactlyWhereAnUninterruptedOneDoes() throws Exception {
+        EmTrainer.Config config = new EmTrainer.Config(500, 1e-12, 2);
+        Map<String, Metric> uninterrupted = byName(trainer.train(new Fakes.TwoGaussians(), data, config, context));
+        assertTrue(uninterrupted.get("iterations").value() > 6, "the fit must outlast the interruption");
+
+        Fakes.Context killed = new Fakes.Context(allocator);
+        killed.cancelAfter = 5; // stops after step 5; the newest checkpoint is step 4
+        trainer.train(new Fakes.TwoGaussians(), data, config, killed);
+        TestRunContext resumed = TestRunContext.resumeFrom(killed, allocator);
+        Map<String, Metric> after = byName(trainer.train(new Fakes.TwoGaussians(), data, config, resumed));
+
+        assertEquals(5L, resumed.steps.get(0), "continues after the newest checkpoint");
+        assertEquals(uninterrupted.get("iterations").value(), after.get("iterations").value());
+        assertEquals(uninterrupted.get("train_loglik").value(), after.get("train_loglik").value(), 0.0);
+        assertEquals(context.logged.subList(4, context.logged.size()), resumed.logged);
+    }
+
+    @Test
+    void stopsWhenTheRunIsCancelled() throws Exception {
         context.cancelAfter = 3;
         Fakes.TwoGaussians model = new Fakes.TwoGaussians();
         Map<String, Metric> m = byName(trainer.train(model, data, EmTrainer.Config.defaults(), context));
@@ -123,7 +142,7 @@ class EmTrainerTest {
     }
 
     @Test
-    void cancelledBeforeTheFirstStepReportsNoLogLikelihood() {
+    void cancelledBeforeTheFirstStepReportsNoLogLikelihood() throws Exception {
         context.cancelAfter = 0;
         Map<String, Metric> m = byName(trainer.train(new Fakes.TwoGaussians(), data, EmTrainer.Config.defaults(),
                 context));
@@ -132,7 +151,7 @@ class EmTrainerTest {
     }
 
     @Test
-    void initializesOnTheTrainSplitWithTheContextsStream() {
+    void initializesOnTheTrainSplitWithTheContextsStream() throws Exception {
         Fakes.Scripted model = new Fakes.Scripted(-1, -1);
         trainer.train(model, data, EmTrainer.Config.defaults(), context);
         assertSame(data.split("train").x(), model.initializedOn);
@@ -140,7 +159,7 @@ class EmTrainerTest {
     }
 
     @Test
-    void divergenceFailsWithTheIteration() {
+    void divergenceFailsWithTheIteration() throws Exception {
         Fakes.Scripted model = new Fakes.Scripted(-3, -2, Double.NaN);
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> trainer.train(model, data, EmTrainer.Config.defaults(), context));
@@ -148,26 +167,26 @@ class EmTrainerTest {
     }
 
     @Test
-    void refusesAModelWithoutEm() {
+    void refusesAModelWithoutEm() throws Exception {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> trainer.train(new Fakes.NotFittable(), data, EmTrainer.Config.defaults(), context));
         assertTrue(e.getMessage().contains("EmFittable"), e.getMessage());
     }
 
     @Test
-    void requiresEmFittable() {
+    void requiresEmFittable() throws Exception {
         assertEquals(List.of(Set.of(EmFittable.class)), trainer.requires().alternatives());
         assertEquals("EmFittable", trainer.requires().describe());
     }
 
     @Test
-    void configDefaultsAndValidation() {
+    void configDefaultsAndValidation() throws Exception {
         EmTrainer.Config c = EmTrainer.Config.defaults();
         assertEquals(100, c.maxIterations());
         assertEquals(1e-6, c.tolerance());
-        assertRejected(() -> new EmTrainer.Config(0, null), "maxIterations must be >= 1, was 0");
-        assertRejected(() -> new EmTrainer.Config(null, -1e-9), "tolerance must be finite and >= 0, was -1.0E-9");
-        assertRejected(() -> new EmTrainer.Config(null, Double.NaN), "tolerance");
+        assertRejected(() -> new EmTrainer.Config(0, null, null), "maxIterations must be >= 1, was 0");
+        assertRejected(() -> new EmTrainer.Config(null, -1e-9, null), "tolerance must be finite and >= 0, was -1.0E-9");
+        assertRejected(() -> new EmTrainer.Config(null, Double.NaN, null), "tolerance");
     }
 
     @Test

@@ -1,5 +1,9 @@
 package org.genbench.trainer.em.internal;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.genbench.api.Persistent;
 import org.genbench.testing.TestRunContext;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
@@ -113,10 +117,24 @@ final class Fakes {
      * A real EM: a two-component 1-D Gaussian mixture (weights, means, variances), textbook updates. Its
      * log-likelihood must never decrease, which is what the trainer's log is checked against.
      */
-    static final class TwoGaussians implements Model, EmFittable {
+    static final class TwoGaussians implements Model, EmFittable, Persistent {
         double w = 0.5;
         double[] mu = new double[2];
         double[] var = {1, 1};
+
+        @Override
+        public void save(Path directory) throws IOException {
+            // Double.toString round-trips exactly, so a resumed fit continues bit for bit.
+            Files.writeString(directory.resolve("params"), w + " " + mu[0] + " " + mu[1] + " " + var[0] + " " + var[1]);
+        }
+
+        @Override
+        public void load(Path directory) throws IOException {
+            String[] p = Files.readString(directory.resolve("params")).split(" ");
+            w = Double.parseDouble(p[0]);
+            mu = new double[] {Double.parseDouble(p[1]), Double.parseDouble(p[2])};
+            var = new double[] {Double.parseDouble(p[3]), Double.parseDouble(p[4])};
+        }
 
         @Override
         public DataInfo data() {
