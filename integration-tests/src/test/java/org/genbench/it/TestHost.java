@@ -22,8 +22,13 @@ final class TestHost implements AutoCloseable {
     final Host host;
 
     TestHost(Path workspace) throws Exception {
+        this(workspace, HostConfig.DEFAULT_FEATURES);
+    }
+
+    /** A host started with the named features (e.g. core, classic, deep). */
+    TestHost(Path workspace, List<String> features) throws Exception {
         this.workspace = workspace;
-        this.host = Host.start(HostConfig.of(HOME, workspace));
+        this.host = Host.start(HostConfig.of(HOME, workspace).withFeatures(features));
         host.commands(Duration.ofSeconds(60));
     }
 
