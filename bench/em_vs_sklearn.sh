@@ -8,5 +8,6 @@ if [ -n "${THREADS:-}" ]; then
   export OMP_NUM_THREADS="$THREADS" OPENBLAS_NUM_THREADS="$THREADS" MKL_NUM_THREADS="$THREADS"
 fi
 mvn -o -q -B test -pl bundles/model.gmm -Dgenbench.excluded.groups=none -Dgroups=benchmark -Dtest=GmmEmBenchmark \
+  -Dgenbench.test.threads="${THREADS:-$(nproc)}" \
   -Dsurefire.failIfNoSpecifiedTests=false | grep -o 'GmmEmBenchmark .*' || true
 /usr/bin/python3 datasets/reference/gmm_em_timing.py bundles/model.gmm/target/gmm-em-bench

@@ -17,5 +17,5 @@ echo "== EM per iteration: genbench (ND4J, float64) vs scikit-learn"
 bench/em_vs_sklearn.sh
 echo
 echo "== platform: boot, hot-load, tensor hand-off"
-mvn -q -B verify -pl integration-tests -Dgenbench.excluded.groups=none -Dgroups=benchmark -Dit.test=PlatformBenchmarkIT \
+mvn -q -B verify -pl integration-tests -Dgenbench.test.threads="$(nproc)" -Dgenbench.excluded.groups=none -Dgroups=benchmark -Dit.test=PlatformBenchmarkIT \
   -Dfailsafe.failIfNoSpecifiedTests=false | grep -vE '^\[|^$' || true
