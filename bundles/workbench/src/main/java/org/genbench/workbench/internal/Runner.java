@@ -19,6 +19,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.memory.unsafe.UnsafeAllocationManager;
 import org.genbench.api.Checkpoints;
+import org.genbench.api.Conditional;
 import org.genbench.api.DataInfo;
 import org.genbench.api.Dataset;
 import org.genbench.api.DatasetProvider;
@@ -33,6 +34,8 @@ import org.genbench.api.SampleResult;
 import org.genbench.api.Sampler;
 import org.genbench.api.Trainer;
 import org.genbench.api.spec.Provenance;
+import org.genbench.api.tensor.DType;
+import org.genbench.api.tensor.Tensor;
 import org.genbench.tensor.ArrowIpc;
 import org.genbench.workbench.RunFailedException;
 import org.genbench.workbench.RunListener;
@@ -109,6 +112,10 @@ final class Runner {
         try (BufferedWriter log = RunStore.openLog(dir)) {
             RunStore.writeJson(dir.resolve(RunStore.RUN_JSON), run);
             RunStore.writeJson(dir.resolve(RunStore.SPEC_JSON), resolvedSpec(c));
+            if (resuming) {
+                // The curves start where the run began, not where this invocation took over.
+                earlierCurves(dir, curves);
+            }
 
             listener.phase(id, "data", c.dataset().id());
             Ctx dataCtx = new Ctx(dir, id, "data", c.dataset(), root.split("dataset"), allocator, log, listener, departed, curves, checkpoints);
@@ -163,7 +170,7 @@ final class Runner {
             }
 
             listener.phase(id, "write", "pictures");
-            pictures(dir, dataset, byId, curves);
+            pictures(dir, dataset, model, byId, curves, root.split("pictures"), allocator);
             ArrayNode metricsArray = Json.MAPPER.createArrayNode();
             for (RunResult.RunMetric m : finals) {
                 metricsArray.add(Json.MAPPER.valueToTree(Map.of("role", m.role(), "component", m.component(),
@@ -261,27 +268,94 @@ final class Runner {
                 gitCommit, info.checksum(), started.toString());
     }
 
-    private static void pictures(Path dir, Dataset dataset, Map<String, SampleResult> samples,
-                                 Map<String, Map<String, List<double[]>>> curves) throws IOException {
+    /**
+     * samples.png: samples over the data density for 2-D data; an image grid for single-channel image data (rank
+     * >= 2), one row per class drawn by the model itself when it is {@link Conditional}, else the first 100 of each
+     * sampler's draws (samples.png for the first sampler, samples-ID.png for the others). training.png: every logged
+     * curve, by step.
+     */
+    private static void pictures(Path dir, Dataset dataset, Model model, Map<String, SampleResult> samples,
+                                 Map<String, Map<String, List<double[]>>> curves, Rng rng, BufferAllocator allocator)
+            throws IOException {
         DataInfo info = dataset.info();
-        if (info.sampleShape().length == 1 && info.sampleShape()[0] == 2 && !samples.isEmpty()) {
+        long[] shape = info.sampleShape();
+        if (shape.length == 1 && shape[0] == 2 && !samples.isEmpty()) {
             Map<String, double[]> drawn = new LinkedHashMap<>();
             samples.forEach((name, s) -> drawn.put(name, s.samples().toDoubleArray()));
             Plots.writePng(Plots.densityScatter(dataset.split("train").x().toDoubleArray(), drawn,
                     info.name() + ": samples over the data density"), dir.resolve("samples.png"));
         }
+        int height = shape.length >= 2 ? (int) shape[shape.length - 2] : 0;
+        int width = shape.length >= 2 ? (int) shape[shape.length - 1] : 0;
+        if (shape.length >= 2 && (long) height * width == info.dimension()) {
+            if (model instanceof Conditional conditional && conditional.numClasses() > 0) {
+                int classes = Math.min(conditional.numClasses(), 20);
+                int perClass = 10;
+                try (Tensor labels = Tensor.allocate(allocator, DType.INT32, (long) classes * perClass)) {
+                    List<String> rows = new ArrayList<>();
+                    for (int c = 0; c < classes; c++) {
+                        rows.add("class " + c);
+                        for (int j = 0; j < perClass; j++) {
+                            labels.setDouble((long) c * perClass + j, c);
+                        }
+                    }
+                    try (Tensor drawn = conditional.sample(labels, rng, allocator)) {
+                        Plots.writePng(Plots.imageGrid(drawn.toDoubleArray(), classes * perClass, height, width,
+                                perClass, rows, info.name() + ": samples per class"), dir.resolve("samples.png"));
+                    }
+                }
+            } else {
+                boolean first = true;
+                for (Map.Entry<String, SampleResult> e : samples.entrySet()) {
+                    Tensor x = e.getValue().samples();
+                    int n = (int) Math.min(100, x.rows());
+                    try (Tensor head = x.slice(0, n)) {
+                        Plots.writePng(Plots.imageGrid(head.toDoubleArray(), n, height, width, 10, null,
+                                info.name() + ": samples of " + e.getKey()),
+                                dir.resolve(first ? "samples.png" : "samples-" + e.getKey() + ".png"));
+                    }
+                    first = false;
+                }
+            }
+        }
         for (Map.Entry<String, Map<String, List<double[]>>> phase : curves.entrySet()) {
             Map<String, double[][]> series = new LinkedHashMap<>();
             phase.getValue().forEach((name, points) -> {
-                double[][] xy = new double[2][points.size()];
-                for (int i = 0; i < points.size(); i++) {
-                    xy[0][i] = points.get(i)[0];
-                    xy[1][i] = points.get(i)[1];
+                // A resumed run logs again the steps between its checkpoint and where it stopped: the last value of
+                // a step wins (they are the same numbers), and steps are drawn in order.
+                java.util.TreeMap<Double, Double> byStep = new java.util.TreeMap<>();
+                points.forEach(p -> byStep.put(p[0], p[1]));
+                double[][] xy = new double[2][byStep.size()];
+                int i = 0;
+                for (Map.Entry<Double, Double> p : byStep.entrySet()) {
+                    xy[0][i] = p.getKey();
+                    xy[1][i] = p.getValue();
+                    i++;
                 }
                 series.put(name, xy);
             });
             String title = phase.getKey().equals("train") ? "training" : phase.getKey().equals("sample") ? "sampling" : phase.getKey();
             Plots.writePng(Plots.lineChart(series, title, "step"), dir.resolve(title + ".png"));
+        }
+    }
+
+    /** The curves of the earlier invocations of a resumed run, from its metrics log. */
+    private static void earlierCurves(Path dir, Map<String, Map<String, List<double[]>>> curves) throws IOException {
+        Path log = dir.resolve(RunStore.METRICS_LOG);
+        if (!Files.isRegularFile(log)) {
+            return;
+        }
+        for (String line : Files.readAllLines(log)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            com.fasterxml.jackson.databind.JsonNode node = Json.MAPPER.readTree(line);
+            String component = node.path("component").asText();
+            String phase = node.path("phase").asText();
+            double step = node.path("step").asDouble();
+            node.path("values").fields().forEachRemaining(v -> curves.computeIfAbsent(phase, x -> new LinkedHashMap<>())
+                    .computeIfAbsent(component + "/" + v.getKey(), x -> new ArrayList<>())
+                    .add(new double[] {step, v.getValue().asDouble()}));
         }
     }
 

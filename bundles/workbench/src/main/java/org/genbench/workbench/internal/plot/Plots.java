@@ -185,6 +185,61 @@ public final class Plots {
         return image;
     }
 
+    /**
+     * Grayscale images side by side, {@code columns} to a row, each scaled up by a whole factor to about 56 pixels
+     * (so 28 x 28 images show at 2x), 0 drawn black and 1 white; values outside [0, 1] are clipped.
+     *
+     * @param pixels    {@code n} images of {@code height * width} values each, row-major, one after the other
+     * @param rowLabels a caption for each row, drawn at its left (e.g. the class it was drawn for); null for none
+     */
+    public static BufferedImage imageGrid(double[] pixels, int n, int height, int width, int columns,
+                                          List<String> rowLabels, String title) {
+        if (n < 0 || height < 1 || width < 1 || columns < 1 || (long) n * height * width > pixels.length) {
+            throw new IllegalArgumentException(n + " images of " + height + "x" + width + " in " + columns
+                    + " columns do not fit " + pixels.length + " values");
+        }
+        int rows = Math.max(1, (n + columns - 1) / columns);
+        if (rowLabels != null && rowLabels.size() < rows) {
+            throw new IllegalArgumentException(rows + " rows but " + rowLabels.size() + " row labels");
+        }
+        int scale = Math.max(1, 56 / Math.max(height, width));
+        int gap = 2;
+        int left = rowLabels == null ? 10 : 96;
+        int cellW = width * scale;
+        int cellH = height * scale;
+        int w = Math.max(320, left + columns * (cellW + gap) - gap + 10);
+        int h = HEADER + rows * (cellH + gap) - gap + 10;
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = begin(image);
+        drawHeader(g, title, n + " images", w);
+        g.setFont(font(Font.PLAIN, 11));
+        for (int r = 0; r < rows; r++) {
+            int y0 = HEADER + r * (cellH + gap);
+            if (rowLabels != null) {
+                g.setColor(INK);
+                drawClipped(g, rowLabels.get(r), 10, y0 + cellH / 2 + 4, left - 16);
+            }
+            for (int c = 0; c < columns && r * columns + c < n; c++) {
+                int offset = (r * columns + c) * height * width;
+                int x0 = left + c * (cellW + gap);
+                for (int y = 0; y < height; y++) {
+                    for (int x = 0; x < width; x++) {
+                        double v = pixels[offset + y * width + x];
+                        int grey = (int) Math.round(255 * (Double.isNaN(v) ? 0 : Math.max(0, Math.min(1, v))));
+                        int rgb = (grey << 16) | (grey << 8) | grey;
+                        for (int dy = 0; dy < scale; dy++) {
+                            for (int dx = 0; dx < scale; dx++) {
+                                image.setRGB(x0 + x * scale + dx, y0 + y * scale + dy, rgb);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        g.dispose();
+        return image;
+    }
+
     /** Writes a PNG to a temporary file beside {@code file} and renames it, so readers never see half an image. */
     public static void writePng(BufferedImage image, Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
