@@ -32,7 +32,8 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=check",
         "osgi.command.function=list",
         "osgi.command.function=runs",
-        "osgi.command.function=resume"})
+        "osgi.command.function=resume",
+        "osgi.command.function=compare"})
 public final class GenbenchCommands implements HostCommand {
     private final Workbench workbench;
 
@@ -44,7 +45,7 @@ public final class GenbenchCommands implements HostCommand {
     @Override
     public int execute(List<String> args, PrintStream out, PrintStream err) {
         if (args.isEmpty()) {
-            err.println("no verb given; verbs: run, check, resume, list, runs");
+            err.println("no verb given; verbs: run, check, resume, list, runs, compare");
             return 2;
         }
         List<String> rest = args.subList(1, args.size());
@@ -54,9 +55,10 @@ public final class GenbenchCommands implements HostCommand {
             case "list" -> list(out);
             case "runs" -> runs(out, err);
             case "resume" -> resume(rest, out, err);
+            case "compare" -> compare(rest, out, err);
             case "bench-handoff" -> HandoffBenchmark.run(out);
             default -> {
-                err.println("unknown verb '" + args.get(0) + "'; verbs: run, check, resume, list, runs");
+                err.println("unknown verb '" + args.get(0) + "'; verbs: run, check, resume, list, runs, compare");
                 yield 2;
             }
         };
@@ -81,6 +83,61 @@ public final class GenbenchCommands implements HostCommand {
 
     public void resume(String runId) {
         resume(List.of(runId), System.out, System.out);
+    }
+
+    public void compare(String... runs) {
+        compare(List.of(runs), System.out, System.out);
+    }
+
+    /** One table of several runs' final metrics, with mean ± sd over runs that differ only by seed. */
+    private int compare(List<String> ids, PrintStream out, PrintStream err) {
+        if (ids.isEmpty()) {
+            err.println("name the runs to compare: run ids (see genbench runs), unique parts of them, or run directories");
+            return 2;
+        }
+        List<Path> dirs = new ArrayList<>();
+        for (String id : ids) {
+            Path dir = runDirectory(id, err);
+            if (dir == null) {
+                return 1;
+            }
+            dirs.add(dir);
+        }
+        try {
+            RunComparison comparison = RunComparison.read(dirs);
+            table(comparison.rows(), out);
+            out.println();
+            comparison.legend().forEach(out::println);
+            return 0;
+        } catch (IOException e) {
+            err.println("cannot compare: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** A run id, a unique part of one, or a run directory's path; null (with the reason printed) if none or several. */
+    private Path runDirectory(String id, PrintStream err) {
+        Path runs = workbench.workspace().resolve("runs");
+        if (Files.isDirectory(runs.resolve(id))) {
+            return runs.resolve(id);
+        }
+        if (Files.isRegularFile(Path.of(id).resolve("spec.json"))) {
+            return Path.of(id);
+        }
+        List<Path> matching = new ArrayList<>();
+        try (var dirs = Files.list(runs)) {
+            dirs.filter(d -> d.getFileName().toString().contains(id)).sorted().forEach(matching::add);
+        } catch (IOException e) {
+            err.println("cannot list " + runs + ": " + e.getMessage());
+            return null;
+        }
+        if (matching.size() == 1) {
+            return matching.get(0);
+        }
+        err.println(matching.isEmpty() ? "no run '" + id + "' in " + runs
+                : "'" + id + "' matches " + matching.size() + " runs: " + matching.stream()
+                        .map(p -> p.getFileName().toString()).toList());
+        return null;
     }
 
     private int resume(List<String> ids, PrintStream out, PrintStream err) {

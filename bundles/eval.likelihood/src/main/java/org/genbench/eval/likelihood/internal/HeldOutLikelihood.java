@@ -9,6 +9,7 @@ import java.util.concurrent.CancellationException;
 import org.apache.arrow.memory.ArrowBuf;
 import org.genbench.api.DataInfo;
 import org.genbench.api.Dataset;
+import org.genbench.api.Energy;
 import org.genbench.api.Evaluator;
 import org.genbench.api.LogDensity;
 import org.genbench.api.LogDensityBound;
@@ -25,7 +26,10 @@ import org.osgi.service.component.annotations.Component;
 /**
  * Mean held-out log-likelihood in nats, its standard error and bits per dimension. Uses the model's exact
  * {@link LogDensity} when it has one (kind {@code exact}), else its {@link LogDensityBound} (kind {@code bound},
- * the bound's name in the protocol), so a bound is never reported as a likelihood.
+ * the bound's name in the protocol), else, for a model with only an {@link Energy}, -E(x) - log Z with log Z
+ * estimated by annealed importance sampling (kind {@code ais}; the number of intermediate distributions, chains,
+ * schedule and kernel, and log Z with its standard error, in the protocol). A bound or an estimate is never
+ * reported as an exact likelihood. {@code estimator} can force one of the three where a model has several.
  *
  * <p>Discrete 8-bit data (values 0..255) is scored by the usual uniform dequantization (Theis et al. 2016; as in
  * RealNVP, Glow, DDPM): the model sees x' = (x + u) / 256 with u ~ U[0,1) per value, one draw per example, and the
@@ -42,8 +46,18 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
      * @param dequantize null (the default) decides from the data: true for {@code discrete} data whose values are
      *     all integers in 0..255; true forces it (and requires such values), false turns it off
      * @param batchSize examples handed to the model at a time, at least 1; default 4096
+     * @param estimator {@code auto} (default: exact, else bound, else ais), {@code exact}, {@code bound} or
+     *     {@code ais}
+     * @param aisDistributions AIS: intermediate distributions, 1..1000000; default 1000
+     * @param aisChains AIS: independent chains (importance samples), 2..100000; default 100
+     * @param aisSchedule AIS: {@code sigmoid} (default; Grosse et al. 2013) or {@code linear} inverse temperatures
      */
-    public record Config(String split, Boolean dequantize, Integer batchSize) {
+    public record Config(String split, Boolean dequantize, Integer batchSize, String estimator,
+                         Integer aisDistributions, Integer aisChains, String aisSchedule) {
+        public Config(String split, Boolean dequantize, Integer batchSize) {
+            this(split, dequantize, batchSize, null, null, null, null);
+        }
+
         public Config {
             split = split == null ? "test" : split;
             if (split.isBlank()) {
@@ -52,6 +66,22 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
             batchSize = batchSize == null ? 4096 : batchSize;
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
+            }
+            estimator = estimator == null ? "auto" : estimator;
+            if (!List.of("auto", "exact", "bound", "ais").contains(estimator)) {
+                throw new IllegalArgumentException("estimator must be one of auto, exact, bound, ais, was " + estimator);
+            }
+            aisDistributions = aisDistributions == null ? 1000 : aisDistributions;
+            if (aisDistributions < 1 || aisDistributions > 1_000_000) {
+                throw new IllegalArgumentException("aisDistributions must be in 1..1000000, was " + aisDistributions);
+            }
+            aisChains = aisChains == null ? 100 : aisChains;
+            if (aisChains < 2 || aisChains > 100_000) {
+                throw new IllegalArgumentException("aisChains must be in 2..100000, was " + aisChains);
+            }
+            aisSchedule = aisSchedule == null ? "sigmoid" : aisSchedule;
+            if (!aisSchedule.equals("sigmoid") && !aisSchedule.equals("linear")) {
+                throw new IllegalArgumentException("aisSchedule must be sigmoid or linear, was " + aisSchedule);
             }
         }
     }
@@ -76,13 +106,12 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
 
     @Override
     public Requirement requires() {
-        return Requirement.anyOf(LogDensity.class, LogDensityBound.class);
+        return Requirement.anyOf(LogDensity.class, LogDensityBound.class, Energy.class);
     }
 
     @Override
     public List<Metric> evaluate(Model model, Dataset data, Map<String, SampleResult> samples, Config config,
             RunContext context) {
-        Estimator estimator = estimatorFor(model, context.rng().split("bound"));
         Tensor x = data.split(config.split()).x();
         long n = x.rows();
         long dims = x.rowSize();
@@ -91,6 +120,7 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
                     + " is empty: " + Arrays.toString(x.shape()));
         }
         boolean dequantize = decideDequantization(config, data.info(), x);
+        Estimator estimator = estimatorFor(model, config, data, x, dequantize, context);
         Rng noise = context.rng().split("dequantize");
         double offset = dequantize ? dims * LN_256 : 0;
 
@@ -131,6 +161,8 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
             context.progress(start + len, n);
         }
         double se = count > 1 ? Math.sqrt(m2 / (count - 1) / count) : Double.NaN;
+        // AIS: log Z's error shifts every example alike, so it adds to the test set's sampling error in full.
+        se = Math.sqrt(se * se + estimator.extraVariance());
         if (infinite != 0) {
             mean = infinite;
             se = Double.NaN;
@@ -145,11 +177,18 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
                 ? "uniform: x' = (x + u) / 256, u ~ U[0,1) per value, one draw per example; includes -ln 256 per dimension"
                 : "none");
         protocol.put("estimator", estimator.label());
+        protocol.putAll(estimator.protocol());
         String prefix = config.split() + "_";
-        return List.of(
+        List<Metric> metrics = new java.util.ArrayList<>(List.of(
                 new Metric(prefix + "loglik", mean, estimator.kind(), protocol),
                 new Metric(prefix + "loglik_se", se, estimator.kind(), protocol),
-                new Metric(prefix + "bits_per_dim", bitsPerDim, estimator.kind(), protocol));
+                new Metric(prefix + "bits_per_dim", bitsPerDim, estimator.kind(), protocol)));
+        if (estimator.protocol().containsKey("ais_log_z")) {
+            metrics.add(new Metric(prefix + "ais_log_z", (Double) estimator.protocol().get("ais_log_z"), "ais", protocol));
+            metrics.add(new Metric(prefix + "ais_log_z_se", (Double) estimator.protocol().get("ais_log_z_se"), "ais",
+                    protocol));
+        }
+        return metrics;
     }
 
     private interface Estimator {
@@ -158,11 +197,36 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
         String kind();
 
         String label();
+
+        /** What the kind needs beside the estimator's name to be comparable. */
+        default Map<String, Object> protocol() {
+            return Map.of();
+        }
+
+        /** Variance shared by every example's value (AIS's log Z), added to the standard error of the mean. */
+        default double extraVariance() {
+            return 0;
+        }
     }
 
-    private static Estimator estimatorFor(Model model, Rng rng) {
+    private static Estimator estimatorFor(Model model, Config config, Dataset data, Tensor x, boolean dequantize,
+            RunContext context) {
+        String wanted = config.estimator();
         Optional<LogDensity> exact = model.as(LogDensity.class);
-        if (exact.isPresent()) {
+        Optional<LogDensityBound> boundCap = model.as(LogDensityBound.class);
+        Optional<Energy> energyCap = model.as(Energy.class);
+        if (wanted.equals("ais") || (wanted.equals("auto") && exact.isEmpty() && boundCap.isEmpty()
+                && energyCap.isPresent())) {
+            Energy energy = energyCap.orElseThrow(() -> new IllegalArgumentException("estimator 'ais' needs a model"
+                    + " with Energy; " + model.getClass().getSimpleName() + " has none"));
+            return aisEstimator(energy, config, data, x, dequantize, context);
+        }
+        if (wanted.equals("exact") && exact.isEmpty()) {
+            throw new IllegalArgumentException("estimator 'exact' needs a model with LogDensity; "
+                    + model.getClass().getSimpleName() + " has none");
+        }
+        Rng rng = context.rng().split("bound");
+        if (exact.isPresent() && !wanted.equals("bound")) {
             LogDensity density = exact.get();
             return new Estimator() {
                 public Tensor score(Tensor x) {
@@ -178,9 +242,9 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
                 }
             };
         }
-        LogDensityBound bound = model.as(LogDensityBound.class).orElseThrow(() -> new IllegalArgumentException(
-                "loglik needs a model with LogDensity or LogDensityBound; " + model.getClass().getSimpleName()
-                        + " has neither"));
+        LogDensityBound bound = boundCap.orElseThrow(() -> new IllegalArgumentException(
+                "loglik needs a model with LogDensity, LogDensityBound or Energy; " + model.getClass().getSimpleName()
+                        + " has " + (wanted.equals("bound") ? "no LogDensityBound" : "none of them")));
         String name = bound.boundName();
         return new Estimator() {
             public Tensor score(Tensor x) {
@@ -193,6 +257,54 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
 
             public String label() {
                 return name;
+            }
+        };
+    }
+
+    private static Estimator aisEstimator(Energy energy, Config config, Dataset data, Tensor x, boolean dequantize,
+            RunContext context) {
+        AnnealedImportanceSampling.Settings settings = new AnnealedImportanceSampling.Settings(config.aisDistributions(),
+                config.aisChains(), config.aisSchedule());
+        DataInfo info = data.info();
+        // The base is fitted to training data when there is some, so the test set does not shape its own score.
+        Tensor reference = data.splits().contains("train") ? data.split("train").x() : x;
+        boolean binary = DataInfo.BINARY.equals(info.kind());
+        long[] shape = x.shape();
+        long[] sampleShape = java.util.Arrays.copyOfRange(shape, 1, shape.length);
+        DType type = x.dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
+        // The energy is defined where the model sees data: on dequantized values when the data is dequantized.
+        java.util.function.DoubleUnaryOperator toModelSpace = dequantize ? v -> (v + 0.5) / 256 : v -> v;
+        AnnealedImportanceSampling.Result r = new AnnealedImportanceSampling(energy, sampleShape, type,
+                context.allocator()).logPartition(reference, toModelSpace, binary, settings, context.rng().split("ais"),
+                context::isCancelled);
+        Map<String, Object> protocol = r.protocol(settings);
+        String label = "ais(distributions=" + settings.distributions() + ", chains=" + settings.chains() + ", schedule="
+                + settings.schedule() + ")";
+        return new Estimator() {
+            public Tensor score(Tensor batch) {
+                try (Tensor e = energy.energy(batch)) {
+                    Tensor out = Tensor.allocate(batch.allocator(), DType.FLOAT64, e.size());
+                    for (long i = 0; i < e.size(); i++) {
+                        out.setDouble(i, -e.getDouble(i) - r.logZ());
+                    }
+                    return out;
+                }
+            }
+
+            public String kind() {
+                return "ais";
+            }
+
+            public String label() {
+                return label;
+            }
+
+            public Map<String, Object> protocol() {
+                return protocol;
+            }
+
+            public double extraVariance() {
+                return r.logZSe() * r.logZSe();
             }
         };
     }

@@ -283,7 +283,7 @@ class HeldOutLikelihoodTest {
 
     @Test
     void requirementAndConfigValidation() {
-        assertEquals("LogDensity or LogDensityBound", loglik.requires().describe());
+        assertEquals("Energy or LogDensity or LogDensityBound", loglik.requires().describe());
         assertTrue(loglik.requires().isSatisfiedBy(Set.of(LogDensityBound.class)));
         assertTrue(loglik.requires().isSatisfiedBy(Set.of(LogDensity.class)));
         HeldOutLikelihood.Config c = new HeldOutLikelihood.Config(null, null, null);

@@ -1,0 +1,97 @@
+package org.genbench.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The eval feature in the real framework: MCMC diagnostics of a sampler's chains from the eval.mcmc bundle, AIS
+ * on an energy next to the exact likelihood, and {@code compare} over two seeds of one spec.
+ */
+class EvaluatorsIT {
+    @TempDir
+    static Path workspace;
+    static TestHost host;
+    static TestHost.Result first;
+    static TestHost.Result second;
+
+    static final String SPEC = """
+            {
+              "name": "evaluators", "seed": %d,
+              "dataset": { "type": "toy", "config": { "shape": "eight-gaussians", "train": 1000, "test": 300 } },
+              "model": { "type": "gmm", "config": { "components": 8 } },
+              "trainer": { "type": "em", "config": { "maxIterations": 60 } },
+              "samplers": [ { "type": "hmc", "config": { "chains": 4, "draws": 200, "warmup": 150 } } ],
+              "evaluators": [
+                { "type": "loglik" },
+                { "type": "loglik", "id": "loglik-ais", "config": { "estimator": "ais", "aisDistributions": 300, "aisChains": 100 } },
+                { "type": "mcmc" }
+              ]
+            }
+            """;
+
+    @BeforeAll
+    static void boot() throws Exception {
+        host = new TestHost(workspace, List.of("core", "classic", "eval"));
+        host.spec("seed1", SPEC.formatted(1));
+        host.spec("seed2", SPEC.formatted(2));
+        first = host.exec("run", "seed1.json");
+        second = host.exec("run", "seed2.json");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        host.close();
+    }
+
+    static List<Path> runs() throws Exception {
+        try (var dirs = Files.list(workspace.resolve("runs"))) {
+            return dirs.sorted().toList();
+        }
+    }
+
+    @Test
+    void mcmcEvaluatorAgreesWithTheSamplersOwnDiagnostics() throws Exception {
+        assertEquals(0, first.status(), first::toString);
+        Path run = runs().get(0);
+        // Both call the exported McmcDiagnostics on the same draws: the numbers must be identical.
+        assertEquals(TestHost.metric(run, "hmc", "split_rhat_max"), TestHost.metric(run, "mcmc", "hmc/rhat_max"), 0);
+        assertEquals(TestHost.metric(run, "hmc", "ess_bulk_min"), TestHost.metric(run, "mcmc", "hmc/ess_bulk_min"), 0);
+        assertEquals(TestHost.metric(run, "hmc", "acceptance_rate"), TestHost.metric(run, "mcmc", "hmc/acceptance_rate"), 0);
+        assertTrue(Files.isRegularFile(run.resolve("outputs/mcmc/hmc.csv")), "per-dimension table");
+    }
+
+    @Test
+    void aisOnTheGmmEnergyAgreesWithTheExactLikelihood() throws Exception {
+        Path run = runs().get(0);
+        double exact = TestHost.metric(run, "loglik", "test_loglik");
+        double ais = TestHost.metric(run, "loglik-ais", "test_loglik");
+        double se = TestHost.metric(run, "loglik-ais", "test_ais_log_z_se");
+        assertTrue(se > 0 && Math.abs(ais - exact) < 3 * se, "exact " + exact + ", ais " + ais + " +- " + se);
+    }
+
+    @Test
+    void compareShowsBothSeedsAndTheirMean() throws Exception {
+        assertEquals(0, second.status(), second::toString);
+        List<Path> runs = runs();
+        TestHost.Result cmp = host.exec("compare", runs.get(0).getFileName().toString(), runs.get(1).toString());
+        assertEquals(0, cmp.status(), cmp::toString);
+        assertTrue(cmp.out().contains("evaluators [#1,#2] mean ± sd (n=2)"), cmp.out());
+        String row = cmp.out().lines().filter(l -> l.startsWith("loglik/test_loglik ")).findFirst().orElseThrow();
+        double a = TestHost.metric(runs.get(0), "loglik", "test_loglik");
+        double b = TestHost.metric(runs.get(1), "loglik", "test_loglik");
+        assertTrue(row.contains(String.format(java.util.Locale.ROOT, "%.4f ± %.4f", (a + b) / 2,
+                Math.abs(a - b) / Math.sqrt(2))), row);
+        assertTrue(cmp.out().lines().anyMatch(l -> l.startsWith("mcmc/hmc/rhat_max ")), cmp.out());
+        TestHost.Result unknown = host.exec("compare", "no-such-run");
+        assertEquals(1, unknown.status());
+        assertTrue(unknown.err().contains("no run 'no-such-run'"), unknown.toString());
+    }
+}
