@@ -8,5 +8,6 @@ if [ -n "${THREADS:-}" ]; then
   export OMP_NUM_THREADS="$THREADS" OPENBLAS_NUM_THREADS="$THREADS" MKL_NUM_THREADS="$THREADS"
 fi
 mvn -o -q -B test -pl bundles/eval.fid -Dgenbench.excluded.groups=none -Dgroups=benchmark -Dtest=FidBenchmark \
+  -Dgenbench.test.threads="${THREADS:-$(nproc)}" \
   -Dsurefire.failIfNoSpecifiedTests=false | grep -o 'FidBenchmark .*' || true
 /usr/bin/python3 datasets/reference/fid_timing.py bundles/eval.fid/target/fid-bench

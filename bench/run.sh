@@ -2,6 +2,8 @@
 # The benchmark command (bin/genbench bench): figures that are not part of the default tests, printed side by side.
 #   1. EM time per iteration, genbench vs scikit-learn, on the same data and initial parameters
 #   2. boot-to-ready, jar-landed-to-usable (hot-load), and the cross-bundle tensor hand-off by size up to 1 GB
+#   3. FID of 10k samples, genbench vs numpy/scipy (pytorch-fid's formula)
+# The training comparison with PyTorch is bench/torch_vs_genbench.sh (it installs Debian's python3-torch, ~1 GB).
 # Needs Debian's python3-sklearn for (1); installs it when missing and running as root.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -19,3 +21,6 @@ echo
 echo "== platform: boot, hot-load, tensor hand-off"
 mvn -q -B verify -pl integration-tests -Dgenbench.test.threads="$(nproc)" -Dgenbench.excluded.groups=none -Dgroups=benchmark -Dit.test=PlatformBenchmarkIT \
   -Dfailsafe.failIfNoSpecifiedTests=false | grep -vE '^\[|^$' || true
+echo
+echo "== FID of 10k vs 10k samples: genbench vs numpy/scipy"
+bench/fid_vs_scipy.sh

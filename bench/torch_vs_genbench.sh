@@ -26,7 +26,7 @@ for model in dcgan vae; do
   /usr/bin/python3 bench/torch_gan_vae.py --model "$model" --steps "$steps" --batch "$BATCH" --n "$N" \
     --threads "$THREADS" | tee -a "$out"
 done
-mvn -o -q -B verify -pl integration-tests -Dgenbench.excluded.groups=none -Dgroups=benchmark \
+mvn -o -q -B verify -pl integration-tests -Dgenbench.test.threads="$THREADS" -Dgenbench.excluded.groups=none -Dgroups=benchmark \
   -Dit.test=TorchComparisonBenchmarkIT -Dfailsafe.failIfNoSpecifiedTests=false -Dbench.batch="$BATCH" \
   -Dbench.gan.steps="$GAN_STEPS" -Dbench.vae.steps="$VAE_STEPS" -Dbench.n="$N" -Dbench.out="$out" >/dev/null 2>&1 \
   || { echo "bench: the genbench side failed; see integration-tests/target/failsafe-reports" >&2; exit 1; }

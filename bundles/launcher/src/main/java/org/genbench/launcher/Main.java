@@ -72,7 +72,10 @@ public final class Main {
                   list          installed components with their capabilities and bundle versions
                   resume RUN    rerun RUN in its directory, the trainer continuing from its newest checkpoint
                   runs          past runs with their final metrics
+                  compare RUN.. one table of several runs' metrics, mean and sd over runs that differ only by seed
                   shell         the Gogo console with the same verbs (genbench:run, genbench:list, ...)
+                  notebook      Jupyter with the genbench Java kernel (bin/genbench notebook [--install-only])
+                  bench         the benchmark command (bench/run.sh)
                 Bundles dropped into WORKSPACE/plugins/ are installed and started while the workbench runs.""";
     }
 }
