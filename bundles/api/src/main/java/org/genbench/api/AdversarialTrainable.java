@@ -13,26 +13,6 @@ import org.osgi.annotation.versioning.ConsumerType;
 @ConsumerType
 public interface AdversarialTrainable extends Capability {
     /**
-     * Adam's settings for one update (Kingma and Ba 2014). The moment estimates and the step count live in the model.
-     */
-    record Adam(double learningRate, double beta1, double beta2, double epsilon) {
-        public Adam {
-            if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-                throw new IllegalArgumentException("learningRate must be finite and > 0, was " + learningRate);
-            }
-            if (!(beta1 >= 0 && beta1 < 1)) {
-                throw new IllegalArgumentException("beta1 must be in [0, 1), was " + beta1);
-            }
-            if (!(beta2 >= 0 && beta2 < 1)) {
-                throw new IllegalArgumentException("beta2 must be in [0, 1), was " + beta2);
-            }
-            if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
-                throw new IllegalArgumentException("epsilon must be finite and > 0, was " + epsilon);
-            }
-        }
-    }
-
-    /**
      * One update of D on {@code real} (rows are examples, shaped like the data) and as many samples of G, drawn from
      * {@code rng}. {@code labels} (INT32 or INT64, one per row) are required when the model is {@link Conditional}
      * and ignored otherwise; G's samples get labels drawn uniformly from {@code rng}. D's target for real rows is

@@ -12,23 +12,12 @@ import org.osgi.annotation.versioning.ConsumerType;
 @ConsumerType
 public interface GradientTrainable extends Capability {
     /**
-     * The settings of one step: Adam's (Kingma and Ba 2015) and the weight of the objective's regularizing term,
+     * The settings of one step: Adam's and the weight of the objective's regularizing term,
      * which a trainer may anneal (a VAE's KL term during warm-up; 1 is the true objective, 0 drops the term).
      */
-    record Step(double learningRate, double beta1, double beta2, double epsilon, double regularizerWeight) {
+    record Step(Adam adam, double regularizerWeight) {
         public Step {
-            if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-                throw new IllegalArgumentException("learningRate must be finite and > 0, was " + learningRate);
-            }
-            if (!(beta1 >= 0 && beta1 < 1)) {
-                throw new IllegalArgumentException("beta1 must be in [0, 1), was " + beta1);
-            }
-            if (!(beta2 >= 0 && beta2 < 1)) {
-                throw new IllegalArgumentException("beta2 must be in [0, 1), was " + beta2);
-            }
-            if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
-                throw new IllegalArgumentException("epsilon must be finite and > 0, was " + epsilon);
-            }
+            java.util.Objects.requireNonNull(adam, "adam");
             if (!(regularizerWeight >= 0) || Double.isInfinite(regularizerWeight)) {
                 throw new IllegalArgumentException("regularizerWeight must be finite and >= 0, was " + regularizerWeight);
             }

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.genbench.api.DataInfo;
+import org.genbench.api.InMemoryDataset;
 import org.genbench.api.Dataset;
 import org.genbench.api.DatasetProvider;
 import org.genbench.api.Rng;
@@ -123,7 +124,7 @@ public final class FashionMnist implements DatasetProvider<FashionMnist.Config> 
         String kind = config.binarize().equals("none") ? DataInfo.CONTINUOUS : DataInfo.BINARY;
         String name = NAME + (config.binarize().equals("none") ? "" : "/" + config.binarize());
         DataInfo info = new DataInfo(name, new long[] {1, 28, 28}, kind, manifest.classes().size(), checksum(splits));
-        return new ImageDataset(info, splits, manifest.classes());
+        return new InMemoryDataset(info, splits);
     }
 
     /** The first {@code n} rows of a prepared file as float32, scaled and binarized per the settings. */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.genbench.api.DataInfo;
+import org.genbench.api.InMemoryDataset;
 import org.genbench.api.Dataset;
 import org.genbench.api.DatasetProvider;
 import org.genbench.api.Rng;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
+import org.genbench.api.Adam;
 import org.genbench.api.AdversarialTrainable;
 import org.genbench.api.DataInfo;
 import org.genbench.api.DirectSampling;

@@ -203,14 +203,14 @@ class VaeModel implements Model, DirectSampling, LogDensityBound, Autoencoding, 
     /** Adam with bias correction, in place on the parameters and moments. */
     private void adam(INDArray[] grads, Step s) {
         steps++;
-        double c1 = 1 - Math.pow(s.beta1(), steps);
-        double c2 = 1 - Math.pow(s.beta2(), steps);
+        double c1 = 1 - Math.pow(s.adam().beta1(), steps);
+        double c2 = 1 - Math.pow(s.adam().beta2(), steps);
         for (int i = 0; i < params.length; i++) {
             INDArray g = grads[i].reshape(params[i].shape());
-            adamM[i].muli(s.beta1()).addi(g.mul(1 - s.beta1()));
-            adamV[i].muli(s.beta2()).addi(g.mul(g).muli(1 - s.beta2()));
-            INDArray denom = Transforms.sqrt(adamV[i].div(c2), false).addi(s.epsilon());
-            params[i].subi(adamM[i].mul(s.learningRate() / c1).divi(denom));
+            adamM[i].muli(s.adam().beta1()).addi(g.mul(1 - s.adam().beta1()));
+            adamV[i].muli(s.adam().beta2()).addi(g.mul(g).muli(1 - s.adam().beta2()));
+            INDArray denom = Transforms.sqrt(adamV[i].div(c2), false).addi(s.adam().epsilon());
+            params[i].subi(adamM[i].mul(s.adam().learningRate() / c1).divi(denom));
         }
     }
 

@@ -71,11 +71,11 @@ final class FakeVariationalModel implements Model, GradientTrainable, LogDensity
         }
         steps++;
         for (int j = 0; j < d; j++) {
-            m[j] = step.beta1() * m[j] + (1 - step.beta1()) * g[j];
-            v[j] = step.beta2() * v[j] + (1 - step.beta2()) * g[j] * g[j];
-            double mh = m[j] / (1 - Math.pow(step.beta1(), steps));
-            double vh = v[j] / (1 - Math.pow(step.beta2(), steps));
-            theta[j] -= step.learningRate() * mh / (Math.sqrt(vh) + step.epsilon());
+            m[j] = step.adam().beta1() * m[j] + (1 - step.adam().beta1()) * g[j];
+            v[j] = step.adam().beta2() * v[j] + (1 - step.adam().beta2()) * g[j] * g[j];
+            double mh = m[j] / (1 - Math.pow(step.adam().beta1(), steps));
+            double vh = v[j] / (1 - Math.pow(step.adam().beta2(), steps));
+            theta[j] -= step.adam().learningRate() * mh / (Math.sqrt(vh) + step.adam().epsilon());
         }
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("loss", -fit + step.regularizerWeight() * reg);

@@ -1,34 +1,31 @@
-package org.genbench.data.image.internal;
+package org.genbench.api;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.genbench.api.DataInfo;
-import org.genbench.api.Dataset;
 import org.genbench.api.tensor.Batch;
 
-/** Splits held in memory; closing the dataset frees them. */
-final class ImageDataset implements Dataset {
+/**
+ * A dataset whose splits are held in memory as batches, in the order given; closing it frees them. What most
+ * dataset bundles return from {@link DatasetProvider#open}.
+ */
+public final class InMemoryDataset implements Dataset {
     private final DataInfo info;
     private final Map<String, Batch> splits;
     private final List<String> names;
-    private final List<String> classes;
     private boolean closed;
 
-    ImageDataset(DataInfo info, Map<String, Batch> splits, List<String> classes) {
+    /** Takes ownership of the batches. */
+    public InMemoryDataset(DataInfo info, Map<String, Batch> splits) {
         this.info = info;
-        this.splits = Map.copyOf(splits);
-        this.names = List.copyOf(splits.keySet());
-        this.classes = List.copyOf(classes);
+        this.splits = Collections.unmodifiableMap(new LinkedHashMap<>(splits));
+        this.names = List.copyOf(this.splits.keySet());
     }
 
     @Override
     public DataInfo info() {
         return info;
-    }
-
-    /** Class names by label index. */
-    List<String> classes() {
-        return classes;
     }
 
     @Override
