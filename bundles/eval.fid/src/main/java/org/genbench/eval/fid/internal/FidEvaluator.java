@@ -13,6 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CancellationException;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
+import org.deeplearning4j.nn.modelimport.keras.exceptions.InvalidKerasConfigurationException;
+import org.deeplearning4j.nn.modelimport.keras.exceptions.UnsupportedKerasConfigurationException;
 import org.deeplearning4j.util.ModelSerializer;
 import org.genbench.api.Dataset;
 import org.genbench.api.Evaluator;
@@ -37,7 +40,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  *
  * <p>Networks: {@code fashion-mnist-mlp} (the default; trained in-project on first use, see
  * {@link FashionMnistClassifier}), the name of any {@link FeatureNetwork} service another bundle registers, or the
- * path of a DL4J model file ({@code ModelSerializer} zip) whose layer {@code layer} gives the features.
+ * path of a DL4J model file ({@code ModelSerializer} zip) or of a Keras Sequential model in HDF5 ({@code .h5}, imported
+ * with DL4J's KerasModelImport) whose layer {@code layer} gives the features.
  */
 @Component(service = Evaluator.class)
 public final class FidEvaluator implements Evaluator<FidEvaluator.Config> {
@@ -45,8 +49,8 @@ public final class FidEvaluator implements Evaluator<FidEvaluator.Config> {
             + " (real part of sqrtm; eps*I added to both covariances if the first attempt is not finite)";
 
     /**
-     * @param network {@code fashion-mnist-mlp} (default), a registered feature network's name, or a DL4J model file
-     *     path ending in {@code .zip}
+     * @param network {@code fashion-mnist-mlp} (default), a registered feature network's name, or the path of a DL4J
+     *     model file ({@code .zip}) or a Keras Sequential model ({@code .h5})
      * @param samples how many real and how many generated images to use at most, 2..1000000 (default 10000); the
      *     counts used are in the protocol
      * @param split the real images' split (default {@code test})
@@ -64,11 +68,9 @@ public final class FidEvaluator implements Evaluator<FidEvaluator.Config> {
             if (network.isBlank()) {
                 throw new IllegalArgumentException("network must name a feature network or a model file, was blank");
             }
-            String lower = network.toLowerCase(java.util.Locale.ROOT);
-            if (lower.endsWith(".h5") || lower.endsWith(".keras")) {
-                throw new IllegalArgumentException("network '" + network + "' is a Keras model: importing it needs"
-                        + " DL4J's deeplearning4j-modelimport, which the host does not ship; convert it to a DL4J zip"
-                        + " (KerasModelImport + ModelSerializer) or register it as a FeatureNetwork service");
+            if (network.toLowerCase(java.util.Locale.ROOT).endsWith(".keras")) {
+                throw new IllegalArgumentException("network '" + network + "' is a Keras 3 .keras archive, which DL4J's"
+                        + " importer does not read; save the model in Keras's HDF5 format (.h5)");
             }
             samples = samples == null ? 10_000 : samples;
             if (samples < 2 || samples > 1_000_000) {
@@ -86,7 +88,11 @@ public final class FidEvaluator implements Evaluator<FidEvaluator.Config> {
         }
 
         boolean isModelFile() {
-            return network.toLowerCase(java.util.Locale.ROOT).endsWith(".zip");
+            return network.toLowerCase(java.util.Locale.ROOT).endsWith(".zip") || isKerasFile();
+        }
+
+        boolean isKerasFile() {
+            return network.toLowerCase(java.util.Locale.ROOT).endsWith(".h5");
         }
     }
 
@@ -146,7 +152,9 @@ public final class FidEvaluator implements Evaluator<FidEvaluator.Config> {
                     if (!Files.isRegularFile(file)) {
                         throw new IllegalArgumentException("feature network file " + file + " does not exist");
                     }
-                    MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false);
+                    MultiLayerNetwork net = config.isKerasFile()
+                            ? KerasModelImport.importKerasSequentialModelAndWeights(file.toString(), false)
+                            : ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false);
                     int layer = config.layer() != null ? config.layer() : net.getnLayers() - 2;
                     return new Dl4jFeatureNetwork(file.getFileName().toString(), net, layer);
                 }
@@ -157,12 +165,15 @@ public final class FidEvaluator implements Evaluator<FidEvaluator.Config> {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot load feature network '" + config.network() + "': "
                         + e.getMessage(), e);
+            } catch (InvalidKerasConfigurationException | UnsupportedKerasConfigurationException e) {
+                throw new IllegalArgumentException("cannot import Keras model '" + config.network() + "': "
+                        + e.getMessage(), e);
             }
             List<String> names = new ArrayList<>();
             names.add(FashionMnistClassifier.NAME);
             registered.forEach(n -> names.add(n.name()));
             throw new IllegalArgumentException("no feature network '" + config.network() + "'; available: " + names
-                    + ", or the path of a DL4J model .zip");
+                    + ", or the path of a DL4J model .zip or a Keras .h5 (Sequential)");
         });
     }
 

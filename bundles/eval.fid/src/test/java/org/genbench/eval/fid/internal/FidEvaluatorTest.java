@@ -194,7 +194,7 @@ class FidEvaluatorTest {
         assertEquals("test", c.split());
         assertEquals("samples must be in 2..1000000, was 1", assertThrows(IllegalArgumentException.class,
                 () -> new FidEvaluator.Config(null, 1, null, null, null, null)).getMessage());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new FidEvaluator.Config("net.h5", null, null, null,
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new FidEvaluator.Config("net.keras", null, null, null,
                 null, null)).getMessage().contains("Keras"));
         assertEquals("layer must be >= 0, was -1", assertThrows(IllegalArgumentException.class,
                 () -> new FidEvaluator.Config(null, null, null, -1, null, null)).getMessage());
