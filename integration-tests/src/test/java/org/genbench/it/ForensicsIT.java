@@ -31,7 +31,8 @@ class ForensicsIT {
               "trainer": { "type": "variational", "config": { "steps": 300, "batchSize": 100, "learningRate": 0.002,
                            "warmupSteps": 50, "checkpointEvery": 300, "evalExamples": 200 } },
               "samplers": [ { "type": "ancestral", "config": { "samples": 1500 } } ],
-              "evaluators": [ %s ] }
+              "evaluators": [ %s,
+                { "type": "fid", "id": "fid-keras", "config": { "samples": 500, "network": "KERAS_MODEL" } } ] }
             """.formatted(DATA, EVALUATORS.formatted("\"self\": \"vae\""));
     static final String GAN = """
             { "name": "forensics-gan", "seed": 4, %s,
@@ -52,7 +53,9 @@ class ForensicsIT {
     static void boot() throws Exception {
         assumeTrue(Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist")), "needs dataset-fashion-mnist");
         host = new TestHost(workspace, List.of("core", "classic", "deep", "eval"));
-        host.spec("forensics-vae", VAE);
+        // A user's Keras feature network (Sequential, HDF5), written by datasets/reference/keras_fixture.py
+        String keras = Path.of(ForensicsIT.class.getResource("/keras_fashion_mlp.h5").toURI()).toString();
+        host.spec("forensics-vae", VAE.replace("KERAS_MODEL", keras));
         host.spec("forensics-gan", GAN);
         result = host.exec("run", "forensics-vae.json", "forensics-gan.json");
     }
@@ -91,13 +94,26 @@ class ForensicsIT {
     }
 
     @Test
+    void aKerasModelServesAsTheFeatureNetworkInsideTheFramework() throws Exception {
+        Path run = host.runDir("forensics-vae");
+        double fid = TestHost.metric(run, "fid-keras", "ancestral/fid");
+        assertTrue(fid >= 0 && Double.isFinite(fid), "FID under the Keras network " + fid);
+        for (JsonNode m : TestHost.read(run.resolve("metrics.json")).path("metrics")) {
+            if (m.path("component").asText().equals("fid-keras") && m.path("name").asText().equals("ancestral/fid")) {
+                assertEquals("keras_fashion_mlp.h5", m.path("protocol").path("feature_network").asText());
+                assertEquals(500, m.path("protocol").path("n_real").asInt());
+            }
+        }
+    }
+
+    @Test
     void fidIsReportedWithItsProtocol() throws Exception {
         for (String name : new String[] {"forensics-vae", "forensics-gan"}) {
             Path run = host.runDir(name);
             double fid = TestHost.metric(run, "fid", "ancestral/fid");
             assertTrue(fid > 0 && Double.isFinite(fid), name + " FID " + fid);
             for (JsonNode m : TestHost.read(run.resolve("metrics.json")).path("metrics")) {
-                if (m.path("name").asText().equals("ancestral/fid")) {
+                if (m.path("component").asText().equals("fid") && m.path("name").asText().equals("ancestral/fid")) {
                     JsonNode p = m.path("protocol");
                     assertEquals("fashion-mnist-mlp", p.path("feature_network").asText());
                     assertEquals(64, p.path("feature_network_sha256").asText().length());
