@@ -1,5 +1,6 @@
 package org.genbench.eval.fid.internal;
 
+import org.genbench.api.InMemoryDataset;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,7 +98,7 @@ class FidEvaluatorTest {
 
     @Test
     void aSampleSetAgainstItselfScoresZero() {
-        try (TestImages data = new TestImages(images(0, 2000));
+        try (InMemoryDataset data = TestImages.of(images(0, 2000));
              SampleResult same = new SampleResult(data.split("test").x().retain(), 1, List.of())) {
             List<Metric> m = evaluator().evaluate(null, data, Map.of("copy", same), config(2000),
                     new TestRunContext(1, allocator));
@@ -112,7 +113,7 @@ class FidEvaluatorTest {
     void fidRisesMonotonicallyWithGaussianNoise() {
         double[] sigmas = {0.0, 0.02, 0.05, 0.1, 0.2, 0.4};
         Map<String, SampleResult> samples = new LinkedHashMap<>();
-        try (TestImages data = new TestImages(images(0, 2000))) {
+        try (InMemoryDataset data = TestImages.of(images(0, 2000))) {
             for (double s : sigmas) {
                 samples.put("noise-" + s, new SampleResult(noisy(2000, 2000, s, new Rng(5).split(Double.toString(s))), 1,
                         List.of()));
@@ -132,7 +133,7 @@ class FidEvaluatorTest {
 
     @Test
     void everyFidCarriesItsProtocol() {
-        try (TestImages data = new TestImages(images(0, 600));
+        try (InMemoryDataset data = TestImages.of(images(0, 600));
              SampleResult gen = new SampleResult(noisy(600, 900, 0.1, new Rng(3)), 3, List.of())) {
             Metric m = evaluator().evaluate(null, data, Map.of("vae", gen), config(500), new TestRunContext(4, allocator))
                     .get(0);
@@ -178,7 +179,7 @@ class FidEvaluatorTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> fid.network(new FidEvaluator.Config("inception-v3", null, null, null, CACHE.toString(), null)));
         assertTrue(e.getMessage().contains("available: [fashion-mnist-mlp"), e.getMessage());
-        try (TestImages data = new TestImages(images(0, 10));
+        try (InMemoryDataset data = TestImages.of(images(0, 10));
              SampleResult wrong = new SampleResult(Tensor.allocate(allocator, DType.FLOAT32, 10, 3), 1, List.of())) {
             IllegalArgumentException shape = assertThrows(IllegalArgumentException.class, () -> fid.evaluate(null, data,
                     Map.of("toy", wrong), config(10), new TestRunContext(6, allocator)));

@@ -1,5 +1,7 @@
 package org.genbench.eval.forensics.internal;
 
+import java.util.LinkedHashMap;
+import org.genbench.api.InMemoryDataset;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +20,6 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.memory.unsafe.UnsafeAllocationManager;
 import org.genbench.api.DataInfo;
-import org.genbench.api.Dataset;
 import org.genbench.api.Metric;
 import org.genbench.api.Rng;
 import org.genbench.api.SampleResult;
@@ -99,26 +100,12 @@ class ForensicsEvaluatorTest {
         return t;
     }
 
-    private final class Images implements Dataset {
-        final Batch train = Batch.of(images(0, 1500, "real", null));
-        final Batch test = Batch.of(images(1500, 500, "real", null));
-
-        public DataInfo info() {
-            return new DataInfo("test/fashion", new long[] {1, 28, 28}, DataInfo.CONTINUOUS, 10, null);
-        }
-
-        public List<String> splits() {
-            return List.of("train", "test");
-        }
-
-        public Batch split(String name) {
-            return name.equals("train") ? train : test;
-        }
-
-        public void close() {
-            train.close();
-            test.close();
-        }
+    /** Real images: 1500 train, 500 test; the dataset owns them. */
+    private InMemoryDataset images() {
+        Map<String, Batch> splits = new LinkedHashMap<>();
+        splits.put("train", Batch.of(images(0, 1500, "real", null)));
+        splits.put("test", Batch.of(images(1500, 500, "real", null)));
+        return new InMemoryDataset(new DataInfo("test/fashion", new long[] {1, 28, 28}, DataInfo.CONTINUOUS, 10, null), splits);
     }
 
     @Test
@@ -131,7 +118,7 @@ class ForensicsEvaluatorTest {
                 64, 4, "noise");
         TestRunContext context = new TestRunContext(3, allocator);
         Map<String, Metric> m;
-        try (Images data = new Images();
+        try (InMemoryDataset data = images();
              SampleResult noisy = new SampleResult(images(2000, 1500, "noise", new Rng(1)), 1, List.of())) {
             m = new ForensicsEvaluator().evaluate(null, data, Map.of("ancestral", noisy), config, context).stream()
                     .collect(Collectors.toMap(Metric::name, Function.identity()));

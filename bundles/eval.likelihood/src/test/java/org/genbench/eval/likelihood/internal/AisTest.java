@@ -1,10 +1,10 @@
 package org.genbench.eval.likelihood.internal;
 
+import org.genbench.api.InMemoryDataset;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -214,7 +214,7 @@ class AisTest {
     }
 
     private Map<String, Metric> evaluate(Rbm rbm, int n, HeldOutLikelihood.Config config, long seed) {
-        try (TestDataset data = new TestDataset(rbm.info, "test", rbm.gibbsSamples(n, new Rng(seed), allocator))) {
+        try (InMemoryDataset data = TestDataset.of(rbm.info, "test", rbm.gibbsSamples(n, new Rng(seed), allocator))) {
             return loglik.evaluate(rbm, data, Map.of(), config, new TestRunContext(seed + 1, allocator)).stream()
                     .collect(Collectors.toMap(Metric::name, Function.identity()));
         }
@@ -316,7 +316,7 @@ class AisTest {
         for (long i = 0; i < x.size(); i++) {
             x.setDouble(i, Math.min(255, Math.max(0, Math.round(128 + 70 * rng.nextGaussian()))));
         }
-        try (TestDataset data = new TestDataset(bytes, "test", x)) {
+        try (InMemoryDataset data = TestDataset.of(bytes, "test", x)) {
             Map<String, Metric> m = loglik.evaluate(new GaussianEnergy(bytes), data, Map.of(),
                     new HeldOutLikelihood.Config(null, null, null, null, 300, 100, null), new TestRunContext(9, allocator))
                     .stream().collect(Collectors.toMap(Metric::name, Function.identity()));

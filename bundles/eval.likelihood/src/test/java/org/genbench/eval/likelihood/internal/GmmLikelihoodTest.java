@@ -1,5 +1,6 @@
 package org.genbench.eval.likelihood.internal;
 
+import org.genbench.api.InMemoryDataset;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,7 +67,7 @@ class GmmLikelihoodTest {
 
     @Test
     void exactEvaluatorAgreesWithTheGmmsOwnLogDensity() {
-        try (Model gmm = fittedGmm(); TestDataset data = new TestDataset(INFO, "test", clusters(700, new Rng(4)))) {
+        try (Model gmm = fittedGmm(); InMemoryDataset data = TestDataset.of(INFO, "test", clusters(700, new Rng(4)))) {
             double own;
             try (Tensor lp = ((LogDensity) gmm).logDensity(data.split("test").x())) {
                 double s = 0;
@@ -86,7 +87,7 @@ class GmmLikelihoodTest {
 
     @Test
     void aisOnTheGmmsEnergyFindsLogZZeroAndTheSameLikelihood() {
-        try (Model gmm = fittedGmm(); TestDataset data = new TestDataset(INFO, "test", clusters(300, new Rng(6)))) {
+        try (Model gmm = fittedGmm(); InMemoryDataset data = TestDataset.of(INFO, "test", clusters(300, new Rng(6)))) {
             HeldOutLikelihood evaluator = new HeldOutLikelihood();
             Map<String, Metric> exact = evaluator.evaluate(gmm, data, Map.of(), new HeldOutLikelihood.Config(null, null,
                     null), new TestRunContext(7, allocator)).stream()

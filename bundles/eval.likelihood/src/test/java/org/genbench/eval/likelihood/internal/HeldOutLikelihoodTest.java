@@ -1,5 +1,6 @@
 package org.genbench.eval.likelihood.internal;
 
+import org.genbench.api.InMemoryDataset;
 import org.genbench.testing.TestRunContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -16,6 +17,7 @@ import java.util.stream.Collectors;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.genbench.api.DataInfo;
+import org.genbench.api.Dataset;
 import org.genbench.api.LogDensity;
 import org.genbench.api.LogDensityBound;
 import org.genbench.api.Metric;
@@ -78,13 +80,13 @@ class HeldOutLikelihoodTest {
         return metrics.stream().collect(Collectors.toMap(Metric::name, Function.identity()));
     }
 
-    private Map<String, Metric> evaluate(Model model, TestDataset data, HeldOutLikelihood.Config config, long seed) {
+    private Map<String, Metric> evaluate(Model model, Dataset data, HeldOutLikelihood.Config config, long seed) {
         return byName(loglik.evaluate(model, data, Map.of(), config, new TestRunContext(seed, allocator)));
     }
 
     @Test
     void exactMeanStandardErrorAndBitsPerDimMatchTheHandComputedValues() {
-        try (TestDataset data = new TestDataset(CONTINUOUS_3D, "test", normalData(1000, 1))) {
+        try (InMemoryDataset data = TestDataset.of(CONTINUOUS_3D, "test", normalData(1000, 1))) {
             double[][] x = rows(data.split("test").x());
             double sum = 0;
             for (double[] row : x) {
@@ -125,7 +127,7 @@ class HeldOutLikelihoodTest {
 
     @Test
     void batchSizeDoesNotChangeTheResult() {
-        try (TestDataset data = new TestDataset(CONTINUOUS_3D, "test", normalData(333, 3))) {
+        try (InMemoryDataset data = TestDataset.of(CONTINUOUS_3D, "test", normalData(333, 3))) {
             double reference = evaluate(new TestModels.StandardNormal(CONTINUOUS_3D), data,
                     new HeldOutLikelihood.Config(null, null, null), 4).get("test_loglik").value();
             for (int batchSize : new int[] {1, 7, 332, 333}) {
@@ -138,7 +140,7 @@ class HeldOutLikelihoodTest {
 
     @Test
     void modelWithOnlyABoundIsReportedAsABoundUnderItsName() {
-        try (TestDataset data = new TestDataset(CONTINUOUS_3D, "test", normalData(200, 5))) {
+        try (InMemoryDataset data = TestDataset.of(CONTINUOUS_3D, "test", normalData(200, 5))) {
             double sum = 0;
             for (double[] row : rows(data.split("test").x())) {
                 sum += TestModels.standardNormalLogPdf(row);
@@ -156,7 +158,7 @@ class HeldOutLikelihoodTest {
 
     @Test
     void exactDensityIsPreferredOverABound() {
-        try (TestDataset data = new TestDataset(CONTINUOUS_3D, "test", normalData(50, 7))) {
+        try (InMemoryDataset data = TestDataset.of(CONTINUOUS_3D, "test", normalData(50, 7))) {
             Map<String, Metric> m = evaluate(new TestModels.Both(CONTINUOUS_3D), data,
                     new HeldOutLikelihood.Config(null, null, null), 8);
             assertEquals("exact", m.get("test_loglik").kind());
@@ -166,7 +168,7 @@ class HeldOutLikelihoodTest {
     @Test
     void bytesAreDequantizedAutomaticallyAndCostEightBitsUnderAUniformDensity() {
         for (DType type : new DType[] {DType.UINT8, DType.FLOAT32}) {
-            try (TestDataset data = new TestDataset(BYTES_4D, "test", byteData(300, type, 9))) {
+            try (InMemoryDataset data = TestDataset.of(BYTES_4D, "test", byteData(300, type, 9))) {
                 Map<String, Metric> m = evaluate(new TestModels.UnitCube(BYTES_4D), data,
                         new HeldOutLikelihood.Config(null, null, 100), 10);
                 // log p(x') = 0 on the unit cube, so only the change of variables remains: -D ln 256.
@@ -180,7 +182,7 @@ class HeldOutLikelihoodTest {
 
     @Test
     void dequantizedInputsFallInTheirBinsAndTheResultIsTheirMeanLogDensity() {
-        try (TestDataset data = new TestDataset(BYTES_4D, "test", byteData(500, DType.UINT8, 11))) {
+        try (InMemoryDataset data = TestDataset.of(BYTES_4D, "test", byteData(500, DType.UINT8, 11))) {
             double[][] pixels = rows(data.split("test").x());
             TestModels.Beta21 model = new TestModels.Beta21(BYTES_4D);
             Map<String, Metric> m = evaluate(model, data, new HeldOutLikelihood.Config(null, null, 128), 12);
@@ -211,7 +213,7 @@ class HeldOutLikelihoodTest {
     @Test
     void continuousDataIsNotDequantizedUnlessAsked() {
         DataInfo integerValuedContinuous = new DataInfo("test/ints", new long[] {4}, DataInfo.CONTINUOUS, 0, null);
-        try (TestDataset data = new TestDataset(integerValuedContinuous, "test", byteData(20, DType.FLOAT32, 14))) {
+        try (InMemoryDataset data = TestDataset.of(integerValuedContinuous, "test", byteData(20, DType.FLOAT32, 14))) {
             Map<String, Metric> auto = evaluate(new TestModels.UnitCube(integerValuedContinuous), data,
                     new HeldOutLikelihood.Config(null, null, null), 15);
             assertEquals("none", auto.get("test_loglik").protocol().get("dequantization"));
@@ -220,7 +222,7 @@ class HeldOutLikelihoodTest {
                     new HeldOutLikelihood.Config(null, true, null), 15);
             assertEquals(8.0, forced.get("test_bits_per_dim").value(), 1e-12);
         }
-        try (TestDataset data = new TestDataset(CONTINUOUS_3D, "test", normalData(20, 16))) {
+        try (InMemoryDataset data = TestDataset.of(CONTINUOUS_3D, "test", normalData(20, 16))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> evaluate(
                     new TestModels.StandardNormal(CONTINUOUS_3D), data, new HeldOutLikelihood.Config(null, true, null), 17));
             assertTrue(e.getMessage().contains("0..255"), e.getMessage());
@@ -231,12 +233,12 @@ class HeldOutLikelihoodTest {
     void discreteDataOutsideTheByteRangeIsNotDequantized() {
         DataInfo tokens = new DataInfo("test/tokens", new long[] {3}, DataInfo.DISCRETE, 0, null);
         Tensor x = Tensor.ofDoubles(allocator, new double[] {0, 1, 300, 2, 3, 4}, 2, 3);
-        try (TestDataset data = new TestDataset(tokens, "test", x)) {
+        try (InMemoryDataset data = TestDataset.of(tokens, "test", x)) {
             Map<String, Metric> m = evaluate(new TestModels.StandardNormal(tokens), data,
                     new HeldOutLikelihood.Config(null, null, null), 18);
             assertEquals("none", m.get("test_loglik").protocol().get("dequantization"));
         }
-        try (TestDataset data = new TestDataset(BYTES_4D, "test", byteData(10, DType.UINT8, 19))) {
+        try (InMemoryDataset data = TestDataset.of(BYTES_4D, "test", byteData(10, DType.UINT8, 19))) {
             Map<String, Metric> off = evaluate(new TestModels.StandardNormal(BYTES_4D), data,
                     new HeldOutLikelihood.Config(null, false, null), 20);
             assertEquals("none", off.get("test_loglik").protocol().get("dequantization"));
@@ -245,7 +247,7 @@ class HeldOutLikelihoodTest {
 
     @Test
     void otherSplitsAreNamedInTheMetricsAndUnknownSplitsFail() {
-        try (TestDataset data = new TestDataset(CONTINUOUS_3D, "train", normalData(10, 21))) {
+        try (InMemoryDataset data = TestDataset.of(CONTINUOUS_3D, "train", normalData(10, 21))) {
             Map<String, Metric> m = evaluate(new TestModels.StandardNormal(CONTINUOUS_3D), data,
                     new HeldOutLikelihood.Config("train", null, null), 22);
             assertEquals(Set.of("train_loglik", "train_loglik_se", "train_bits_per_dim"), m.keySet());
@@ -264,7 +266,7 @@ class HeldOutLikelihoodTest {
                 return rowsSeen > 5 ? Double.NaN : super.logPdf(row);
             }
         };
-        try (TestDataset data = new TestDataset(CONTINUOUS_3D, "test", normalData(10, 25))) {
+        try (InMemoryDataset data = TestDataset.of(CONTINUOUS_3D, "test", normalData(10, 25))) {
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> evaluate(broken, data, new HeldOutLikelihood.Config(null, null, 5), 26));
             assertTrue(e.getMessage().contains("NaN for example 5"), e.getMessage());
@@ -273,7 +275,7 @@ class HeldOutLikelihoodTest {
 
     @Test
     void cancellationStopsBetweenBatches() {
-        try (TestDataset data = new TestDataset(CONTINUOUS_3D, "test", normalData(10, 23))) {
+        try (InMemoryDataset data = TestDataset.of(CONTINUOUS_3D, "test", normalData(10, 23))) {
             TestRunContext context = new TestRunContext(24, allocator);
             context.cancelled = true;
             assertThrows(CancellationException.class, () -> loglik.evaluate(new TestModels.StandardNormal(CONTINUOUS_3D),

@@ -1,5 +1,6 @@
 package org.genbench.trainer.adversarial.internal;
 
+import org.genbench.api.InMemoryDataset;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +11,6 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.memory.unsafe.UnsafeAllocationManager;
 import org.genbench.api.DataInfo;
-import org.genbench.api.Dataset;
 import org.genbench.api.DirectSampling;
 import org.genbench.api.Metric;
 import org.genbench.api.Model;
@@ -65,7 +65,7 @@ class AdversarialTrainerTest {
      */
     @Test
     void mlpGanOnEightGaussiansPutsSamplesOnTheModes() throws Exception {
-        try (EightGaussians data = new EightGaussians(4000, new Rng(1), allocator); Model gan = mlpGan()) {
+        try (InMemoryDataset data = EightGaussians.create(4000, new Rng(1), allocator); Model gan = mlpGan()) {
             TestRunContext context = new TestRunContext(2, allocator);
             long t0 = System.nanoTime();
             List<Metric> metrics = new AdversarialTrainer().train(gan, data, config(3000, 0), context);
@@ -86,7 +86,7 @@ class AdversarialTrainerTest {
 
     @Test
     void aResumedRunContinuesWithExactlyTheNumbersOfAnUninterruptedOne() throws Exception {
-        try (EightGaussians data = new EightGaussians(1000, new Rng(1), allocator)) {
+        try (InMemoryDataset data = EightGaussians.create(1000, new Rng(1), allocator)) {
             TestRunContext whole = new TestRunContext(5, allocator);
             List<Metric> expected;
             double[] expectedSamples;
@@ -135,7 +135,7 @@ class AdversarialTrainerTest {
             x.setDouble(2L * i + 1, 0.5 * r.nextGaussian());
             y.setDouble(i, c);
         }
-        try (Labelled data = new Labelled(info, Batch.of(x, y));
+        try (InMemoryDataset data = new InMemoryDataset(info, Map.of("train", Batch.of(x, y)));
              Model gan = new GanFamily().create(new GanFamily.Config(null, null, null, null, null, null, true, null, null),
                      info, new Rng(6))) {
             TestRunContext context = new TestRunContext(8, allocator);
@@ -156,24 +156,6 @@ class AdversarialTrainerTest {
                 }
                 assertTrue(right >= 180, right + " of 200 samples on their class's side");
             }
-        }
-    }
-
-    /** A labelled dataset with only a train split. */
-    private record Labelled(DataInfo info, Batch train) implements Dataset {
-        @Override
-        public List<String> splits() {
-            return List.of("train");
-        }
-
-        @Override
-        public Batch split(String name) {
-            return train;
-        }
-
-        @Override
-        public void close() {
-            train.close();
         }
     }
 

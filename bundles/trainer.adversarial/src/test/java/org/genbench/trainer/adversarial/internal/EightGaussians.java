@@ -1,9 +1,9 @@
 package org.genbench.trainer.adversarial.internal;
 
-import java.util.List;
+import java.util.Map;
+import org.genbench.api.InMemoryDataset;
 import org.apache.arrow.memory.BufferAllocator;
 import org.genbench.api.DataInfo;
-import org.genbench.api.Dataset;
 import org.genbench.api.Rng;
 import org.genbench.api.tensor.Batch;
 import org.genbench.api.tensor.DType;
@@ -13,21 +13,23 @@ import org.genbench.api.tensor.Tensor;
  * The eight-Gaussians toy set as the toy bundle defines it (FFJORD's): centres on the circle of radius 2 sqrt 2 at
  * multiples of 45 degrees, standard deviation 0.5 / sqrt 2; written here so the trainer's tests need only the api.
  */
-final class EightGaussians implements Dataset {
+final class EightGaussians {
     static final double RADIUS = 4 / Math.sqrt(2);
     static final double SD = 0.5 / Math.sqrt(2);
     static final DataInfo INFO = new DataInfo("eight-gaussians", new long[] {2}, DataInfo.CONTINUOUS, 0, null);
 
-    private final Batch train;
+    private EightGaussians() {
+    }
 
-    EightGaussians(int n, Rng rng, BufferAllocator allocator) {
+    /** {@code n} training points; the dataset owns them. */
+    static InMemoryDataset create(int n, Rng rng, BufferAllocator allocator) {
         Tensor x = Tensor.allocate(allocator, DType.FLOAT32, n, 2);
         for (int i = 0; i < n; i++) {
             double[] c = centre(rng.nextInt(8));
             x.setDouble(2L * i, c[0] + SD * rng.nextGaussian());
             x.setDouble(2L * i + 1, c[1] + SD * rng.nextGaussian());
         }
-        train = Batch.of(x);
+        return new InMemoryDataset(INFO, Map.of("train", Batch.of(x)));
     }
 
     static double[] centre(int k) {
@@ -67,26 +69,4 @@ final class EightGaussians implements Dataset {
         return new double[] {near / (double) n, covered};
     }
 
-    @Override
-    public DataInfo info() {
-        return INFO;
-    }
-
-    @Override
-    public List<String> splits() {
-        return List.of("train");
-    }
-
-    @Override
-    public Batch split(String name) {
-        if (!name.equals("train")) {
-            throw new IllegalArgumentException("no split '" + name + "', have " + splits());
-        }
-        return train;
-    }
-
-    @Override
-    public void close() {
-        train.close();
-    }
 }

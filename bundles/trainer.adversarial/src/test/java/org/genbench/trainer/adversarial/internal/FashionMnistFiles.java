@@ -1,14 +1,14 @@
 package org.genbench.trainer.adversarial.internal;
 
+import java.util.Map;
+import org.genbench.api.InMemoryDataset;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.genbench.api.DataInfo;
-import org.genbench.api.Dataset;
 import org.genbench.api.tensor.Batch;
 import org.genbench.api.tensor.DType;
 import org.genbench.api.tensor.Tensor;
@@ -17,13 +17,15 @@ import org.genbench.api.tensor.Tensor;
  * The first {@code n} Fashion-MNIST training images (Debian's dataset-fashion-mnist IDX files) as float32
  * {@code [n, 1, 28, 28]} in [0, 1] with INT32 labels: the benchmark's data, read the way the PyTorch script reads it.
  */
-final class FashionMnistFiles implements Dataset {
+final class FashionMnistFiles {
     static final Path DIR = Path.of(System.getProperty("fashion.mnist.dir", "/usr/share/datasets/fashion-mnist"));
     static final DataInfo INFO = new DataInfo("fashion-mnist-files", new long[] {1, 28, 28}, DataInfo.CONTINUOUS, 10, null);
 
-    private final Batch train;
+    private FashionMnistFiles() {
+    }
 
-    FashionMnistFiles(int n, BufferAllocator allocator) throws IOException {
+    /** The first {@code n} training images and labels as a dataset that owns them. */
+    static InMemoryDataset load(int n, BufferAllocator allocator) throws IOException {
         Tensor x = Tensor.allocate(allocator, DType.FLOAT32, n, 1, 28, 28);
         Tensor y = Tensor.allocate(allocator, DType.INT32, n);
         try (DataInputStream images = open("train-images-idx3-ubyte.gz", 2051, 16);
@@ -41,7 +43,7 @@ final class FashionMnistFiles implements Dataset {
             y.close();
             throw e;
         }
-        train = Batch.of(x, y);
+        return new InMemoryDataset(INFO, Map.of("train", Batch.of(x, y)));
     }
 
     static boolean available() {
@@ -59,26 +61,4 @@ final class FashionMnistFiles implements Dataset {
         return in;
     }
 
-    @Override
-    public DataInfo info() {
-        return INFO;
-    }
-
-    @Override
-    public List<String> splits() {
-        return List.of("train");
-    }
-
-    @Override
-    public Batch split(String name) {
-        if (!name.equals("train")) {
-            throw new IllegalArgumentException("no split '" + name + "', have " + splits());
-        }
-        return train;
-    }
-
-    @Override
-    public void close() {
-        train.close();
-    }
 }

@@ -1,5 +1,6 @@
 package org.genbench.trainer.adversarial.internal;
 
+import org.genbench.api.InMemoryDataset;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
@@ -32,7 +33,7 @@ class GanTrainingBenchmark {
         GanFamily.Config config = new GanFamily.Config("dcgan", 64, null, null, 64, 64, false, null, null);
         try (BufferAllocator allocator = new RootAllocator(RootAllocator.configBuilder()
                 .allocationManagerFactory(UnsafeAllocationManager.FACTORY).build());
-             FashionMnistFiles data = new FashionMnistFiles(n, allocator);
+             InMemoryDataset data = FashionMnistFiles.load(n, allocator);
              Model gan = new GanFamily().create(config, FashionMnistFiles.INFO, new Rng(1))) {
             AdversarialTrainer trainer = new AdversarialTrainer();
             trainer.train(gan, data, trainerConfig(warmup, batch), new TestRunContext(2, allocator));

@@ -1,5 +1,6 @@
 package org.genbench.trainer.em.internal;
 
+import org.genbench.api.InMemoryDataset;
 import org.genbench.testing.TestRunContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,13 +31,13 @@ import org.junit.jupiter.api.function.Executable;
 class EmTrainerTest {
     private final EmTrainer trainer = new EmTrainer();
     BufferAllocator allocator;
-    Fakes.TwoSplits data;
+    InMemoryDataset data;
     Fakes.Context context;
 
     @BeforeEach
     void open() throws Exception {
         allocator = new RootAllocator();
-        data = new Fakes.TwoSplits(twoClusters(1000, new Rng(1)), twoClusters(100, new Rng(2)));
+        data = Fakes.twoSplits(twoClusters(1000, new Rng(1)), twoClusters(100, new Rng(2)));
         context = new Fakes.Context(allocator);
     }
 

@@ -1,5 +1,8 @@
 package org.genbench.trainer.em.internal;
 
+import java.util.Map;
+import java.util.LinkedHashMap;
+import org.genbench.api.InMemoryDataset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,7 +11,6 @@ import org.genbench.testing.TestRunContext;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.genbench.api.DataInfo;
-import org.genbench.api.Dataset;
 import org.genbench.api.EmFittable;
 import org.genbench.api.Model;
 import org.genbench.api.Rng;
@@ -23,39 +25,11 @@ final class Fakes {
     static final DataInfo LINE = new DataInfo("line", new long[] {1}, DataInfo.CONTINUOUS, 0, null);
 
     /** A dataset with a train and a test split; owns and closes both. */
-    static final class TwoSplits implements Dataset {
-        final Batch train;
-        final Batch test;
-
-        TwoSplits(Tensor train, Tensor test) {
-            this.train = Batch.of(train);
-            this.test = Batch.of(test);
-        }
-
-        @Override
-        public DataInfo info() {
-            return LINE;
-        }
-
-        @Override
-        public List<String> splits() {
-            return List.of("train", "test");
-        }
-
-        @Override
-        public Batch split(String name) {
-            return switch (name) {
-                case "train" -> train;
-                case "test" -> test;
-                default -> throw new IllegalArgumentException("no split '" + name + "', have " + splits());
-            };
-        }
-
-        @Override
-        public void close() {
-            train.close();
-            test.close();
-        }
+    static InMemoryDataset twoSplits(Tensor train, Tensor test) {
+        Map<String, Batch> splits = new LinkedHashMap<>();
+        splits.put("train", Batch.of(train));
+        splits.put("test", Batch.of(test));
+        return new InMemoryDataset(LINE, splits);
     }
 
     /** Asks the trainer to stop once {@code cancelAfter} steps were logged. */
