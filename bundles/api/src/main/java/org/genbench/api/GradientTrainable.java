@@ -15,7 +15,7 @@ public interface GradientTrainable extends Capability {
      * The settings of one step: Adam's and the weight of the objective's regularizing term,
      * which a trainer may anneal (a VAE's KL term during warm-up; 1 is the true objective, 0 drops the term).
      */
-    record Step(Adam adam, double regularizerWeight) {
+    record Step(AdamSettings adam, double regularizerWeight) {
         public Step {
             java.util.Objects.requireNonNull(adam, "adam");
             if (!(regularizerWeight >= 0) || Double.isInfinite(regularizerWeight)) {
