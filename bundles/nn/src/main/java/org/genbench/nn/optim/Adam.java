@@ -44,6 +44,10 @@ public final class Adam extends Optimizer {
         return settings;
     }
 
+    public double weightDecay() {
+        return weightDecay;
+    }
+
     @Override
     protected void update(int i, NdArray p, NdArray g, double lr) {
         double b1 = settings.beta1();
