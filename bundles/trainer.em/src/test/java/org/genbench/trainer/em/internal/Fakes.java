@@ -57,6 +57,7 @@ final class Fakes {
         int steps;
         Tensor initializedOn;
         Rng initializedWith;
+        EmFittable.Snapshot restored;
 
         Scripted(double... values) {
             this.values = values;
@@ -84,6 +85,22 @@ final class Fakes {
                 throw new AssertionError("EM step on other data than the initialization");
             }
             return values[steps++];
+        }
+
+        @Override
+        public EmFittable.Snapshot snapshot() {
+            int at = steps;
+            return new EmFittable.Snapshot() {
+                @Override
+                public String toString() {
+                    return "after step " + at;
+                }
+            };
+        }
+
+        @Override
+        public void restore(EmFittable.Snapshot snapshot) {
+            restored = snapshot;
         }
     }
 
@@ -164,6 +181,22 @@ final class Fakes {
             var[1] = q1 / n1 + 1e-6;
             w = n0 / n;
             return ll / n;
+        }
+
+        private record Params(double w, double[] mu, double[] var) implements EmFittable.Snapshot {
+        }
+
+        @Override
+        public EmFittable.Snapshot snapshot() {
+            return new Params(w, mu.clone(), var.clone());
+        }
+
+        @Override
+        public void restore(EmFittable.Snapshot snapshot) {
+            Params p = (Params) snapshot;
+            w = p.w();
+            mu = p.mu().clone();
+            var = p.var().clone();
         }
 
         private static double normal(double x, double mean, double variance) {
