@@ -140,6 +140,8 @@ final class Fakes {
         @Override
         public void initialize(Tensor x, Rng rng) {
             int n = (int) x.rows();
+            w = 0.5;
+            var = new double[] {1, 1};
             mu[0] = x.getDouble(rng.nextInt(n));
             mu[1] = x.getDouble(rng.nextInt(n));
             if (mu[0] == mu[1]) {
