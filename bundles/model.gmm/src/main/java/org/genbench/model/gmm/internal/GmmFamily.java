@@ -92,11 +92,6 @@ public final class GmmFamily implements ModelFamily<GmmFamily.Config> {
             return CovarianceType.of(covariance);
         }
 
-        /** The settings that decide what a fitted model is (initial values do not), for checkpoints. */
-        boolean sameModelAs(Config o) {
-            return components.equals(o.components) && covariance.equals(o.covariance) && regCovar.equals(o.regCovar);
-        }
-
         // Records compare arrays by identity; two configs with equal initial values are the same settings.
         @Override
         public boolean equals(Object o) {

@@ -146,8 +146,7 @@ public final class EmTrainer implements Trainer<EmTrainer.Config> {
                     throw new IllegalStateException("EM diverged: the mean log-likelihood is NaN at iteration "
                             + p.iterations + (restarts > 1 ? " of initialization " + p.restart : ""));
                 }
-                context.log(p.step, restarts > 1 ? Map.of("train_loglik", p.loglik, "init", (double) p.restart)
-                        : Map.of("train_loglik", p.loglik));
+                context.log(p.step, Map.of("train_loglik", p.loglik));
                 context.progress(p.step, total);
                 if (Math.abs(p.loglik - p.previous) < config.tolerance()) {
                     converged = true;
