@@ -53,14 +53,16 @@ final class Runner {
     private final Map<String, String> bundles;
     private final Map<String, String> libraries;
     private final String gitCommit;
+    private final Map<String, String> numerics;
 
     Runner(RunStore store, ComponentRegistry registry, Map<String, String> bundles, Map<String, String> libraries,
-           String gitCommit) {
+           String gitCommit, Map<String, String> numerics) {
         this.store = store;
         this.registry = registry;
         this.bundles = bundles;
         this.libraries = libraries;
         this.gitCommit = gitCommit;
+        this.numerics = numerics;
     }
 
     RunResult run(Composition c, RunListener listener) throws RunFailedException {
@@ -265,7 +267,7 @@ final class Runner {
         return new Provenance(used, libraries,
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
-                gitCommit, info.checksum(), started.toString());
+                gitCommit, info.checksum(), started.toString(), numerics);
     }
 
     /**
