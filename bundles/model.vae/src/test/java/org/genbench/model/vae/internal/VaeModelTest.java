@@ -318,11 +318,11 @@ class VaeModelTest {
                     assertTrue(right >= 150, right + " of 160 samples are nearest the requested class's mean");
                 }
             }
-            assertEquals("elbo-uniform-class-prior", m.boundName());
+            assertEquals("elbo-class-latent-uniform-prior", m.boundName());
             try (Tensor marginal = m.logDensityBound(test.x(), new Rng(4));
                  Tensor given = m.conditionalBound(test.x(), test.label().orElseThrow(), new Rng(4))) {
                 // log p(x) = log sum_c p(c) p(x|c) >= log p(c_true) + log p(x|c_true); with well-separated classes
-                // the other classes add almost nothing, so the marginal bound sits about log 4 below the conditional.
+                // q(c|x) puts nearly all its mass on the true class, so the bound sits about log 4 below the conditional.
                 assertEquals(mean(given) - Math.log(4), mean(marginal), 0.3);
             }
         }
