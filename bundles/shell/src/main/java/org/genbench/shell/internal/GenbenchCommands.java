@@ -65,7 +65,6 @@ public final class GenbenchCommands implements HostCommand {
             case "resume" -> resume(rest, out, err);
             case "compare" -> compare(rest, out, err);
             case "doctor" -> new Doctor(workbench.workspace(), cache, System.getenv()).run(out);
-            case "bench-handoff" -> HandoffBenchmark.run(out);
             default -> {
                 err.println("unknown verb '" + args.get(0) + "'; verbs: " + VERBS);
                 yield 2;
