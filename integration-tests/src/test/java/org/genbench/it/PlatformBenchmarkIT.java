@@ -72,6 +72,10 @@ class PlatformBenchmarkIT {
         while (!host.exec("list").out().contains("handoff-sink") || !host.exec("list").out().contains("handoff-source")) {
             Thread.sleep(20);
         }
+        host.spec("handoff-warmup", """
+                { "name": "handoff-warmup", "seed": 0, "dataset": { "type": "handoff-source" },
+                  "model": { "type": "handoff-null" }, "trainer": { "type": "handoff-sink" } }""");
+        assertEquals(0, host.exec("run", "handoff-warmup.json").status(), "a first, untimed run loads the classes");
         System.out.printf(Locale.ROOT, "%ntensor hand-off between two plug-ins through the workbench (%d runs per size, medians;"
                 + " producer bundle's stamp -> consumer bundle's read through its ND4J view):%n", REPEATS);
         System.out.println("    size_bytes  handoff_us  min_us    one_copy_us");
