@@ -34,6 +34,8 @@ mvn -q -B install -DskipTests
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 for t in $THREADS; do
+  # Throughput means little on a machine others are loading: say how loaded it was.
+  echo "load average before the $t-thread runs: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
   export OMP_NUM_THREADS="$t" OPENBLAS_NUM_THREADS="$t" MKL_NUM_THREADS="$t"
   for model in dcgan vae; do
     steps=$GAN_STEPS warmup=$GAN_WARMUP
@@ -47,6 +49,7 @@ for t in $THREADS; do
     -Dbench.vae.steps="$VAE_STEPS" -Dbench.vae.warmup="$VAE_WARMUP" -Dbench.out="$out" >/dev/null 2>&1 \
     || { echo "bench: the genbench side failed; see integration-tests/target/failsafe-reports" >&2; exit 1; }
   grep "^genbench .* threads=$t " "$out" || { echo "bench: genbench did not run on $t threads" >&2; exit 1; }
+  echo "load average after the $t-thread runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 done
 echo
 # one row per model and thread count; threads as each side reports them (torch: torch.get_num_threads(); genbench:

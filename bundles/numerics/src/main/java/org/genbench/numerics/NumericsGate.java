@@ -35,6 +35,11 @@ public final class NumericsGate {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** Per cache file, in this process: a run after the first pays not even the file read. */
     private static final Map<Path, Report> REMEMBERED = new ConcurrentHashMap<>();
+    /** This process's BLAS and cache key: what they depend on does not change while it runs. */
+    private static volatile Identity identity;
+
+    private record Identity(BlasInfo blas, String key) {
+    }
 
     private NumericsGate() {
     }
@@ -100,8 +105,9 @@ public final class NumericsGate {
 
     /** As {@link #ensure(Path)}, with {@code checks} run when there is no cached outcome. */
     public static Report ensure(Path cacheDir, Supplier<List<NumericsCheck.Line>> checks) {
-        BlasInfo blas = BlasInfo.current();
-        Path file = cacheFile(cacheDir, key(blas));
+        Identity id = identity();
+        BlasInfo blas = id.blas();
+        Path file = cacheFile(cacheDir, id.key());
         Report remembered = REMEMBERED.get(file);
         if (remembered != null) {
             return remembered;
@@ -128,7 +134,7 @@ public final class NumericsGate {
 
     /** As {@link #refresh(Path)}, with {@code checks}. */
     public static Report refresh(Path cacheDir, Supplier<List<NumericsCheck.Line>> checks) {
-        BlasInfo blas = BlasInfo.current();
+        BlasInfo blas = identity().blas();
         synchronized (NumericsGate.class) {
             Report report = check(blas, checks);
             Path file = cacheFile(cacheDir, report.key());
@@ -140,7 +146,17 @@ public final class NumericsGate {
 
     /** Where the outcome for this machine is cached under {@code cacheDir}. */
     public static Path cacheFile(Path cacheDir) {
-        return cacheFile(cacheDir, key(BlasInfo.current()));
+        return cacheFile(cacheDir, identity().key());
+    }
+
+    private static Identity identity() {
+        Identity id = identity;
+        if (id == null) {
+            BlasInfo blas = BlasInfo.current();
+            id = new Identity(blas, key(blas));
+            identity = id;
+        }
+        return id;
     }
 
     /** Forgets what this process remembered (tests). */
@@ -156,8 +172,8 @@ public final class NumericsGate {
         String started = Instant.now().toString();
         long t0 = System.nanoTime();
         List<NumericsCheck.Line> lines = checks.get();
-        return new Report(NumericsCheck.VERSION, key(blas), started, (System.nanoTime() - t0) / 1e9, blas.describe(),
-                lines);
+        return new Report(NumericsCheck.VERSION, identity().key(), started, (System.nanoTime() - t0) / 1e9,
+                blas.describe(), lines);
     }
 
     private static Report read(Path file) {
