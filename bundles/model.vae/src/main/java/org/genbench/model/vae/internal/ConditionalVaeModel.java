@@ -6,19 +6,23 @@ import org.genbench.api.Conditional;
 import org.genbench.api.DataInfo;
 import org.genbench.api.Rng;
 import org.genbench.api.tensor.Tensor;
-import org.genbench.tensor.Nd4jArrow;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.genbench.nn.DType;
+import org.genbench.nn.F;
+import org.genbench.nn.NdArray;
+import org.genbench.nn.Scope;
 
 /**
  * A VAE whose encoder and decoder also see the one-hot class. Training and {@link #encode}/{@link #decode} use the
  * batch's labels. Unconditional questions are answered over a uniform class prior p(c) = 1/C: sampling draws c
- * first, and the bound on log p(x) treats the class as one more latent variable (see {@link #classLatentBound}).
+ * first, and the bound on log p(x) treats the class as a second latent variable (see {@link #logDensityBound}).
  */
 final class ConditionalVaeModel extends VaeModel implements Conditional {
     ConditionalVaeModel(Settings settings, DataInfo data, Rng rng) {
-        super(ConditionalVaeFamily.NAME, settings, data, data.numClasses(), rng);
+        this(settings, data, rng, DType.F32);
+    }
+
+    ConditionalVaeModel(Settings settings, DataInfo data, Rng rng, DType dtype) {
+        super(ConditionalVaeFamily.NAME, settings, data, data.numClasses(), rng, dtype);
     }
 
     @Override
@@ -28,12 +32,12 @@ final class ConditionalVaeModel extends VaeModel implements Conditional {
 
     @Override
     public String boundName() {
-        return super.boundName() + "-class-latent-uniform-prior";
+        return super.boundName() + "-class-latent";
     }
 
     @Override
     public Tensor sample(Tensor labels, Rng rng, BufferAllocator allocator) {
-        return generate((int) labels.rows(), oneHot(labels, (int) labels.rows()), rng, allocator);
+        return generate((int) labels.rows(), labelArray(labels, (int) labels.rows()), rng, allocator);
     }
 
     @Override
@@ -42,71 +46,77 @@ final class ConditionalVaeModel extends VaeModel implements Conditional {
         for (int i = 0; i < n; i++) {
             c[i] = rng.nextInt(classes);
         }
-        return generate(n, oneHot(c), rng, allocator);
-    }
-
-    @Override
-    public Tensor logDensityBound(Tensor x, Rng rng) {
-        INDArray xs = rows(x);
-        int n = (int) xs.rows();
-        double[][] selection = new double[classes][];
-        double[][] fresh = new double[classes][];
-        for (int c = 0; c < classes; c++) {
-            int[] labels = new int[n];
-            Arrays.fill(labels, c);
-            INDArray y = oneHot(labels);
-            selection[c] = bound(xs, y, rng.split("class-posterior").split(c));
-            fresh[c] = bound(xs, y, rng.split("class-bound").split(c));
-        }
-        return Nd4jArrow.toTensor(Nd4j.create(classLatentBound(selection, fresh, -Math.log(classes)), new long[] {n},
-                DataType.DOUBLE), x.allocator());
+        return generate(n, c, rng, allocator);
     }
 
     /**
-     * A lower bound on log p(x) = log sum_c p(c) p(x | c) in expectation, from per-class bounds B_c(x) on
-     * log p(x | c) (ELBO or IWAE estimates, each a lower bound in expectation), the class treated as a latent:
-     * <pre>  L(x) = sum_c q(c | x) [ B_c(x) + log p(c) - log q(c | x) ],   q(c | x) = softmax_c(S_c(x) + log p(c))</pre>
-     * where S (the {@code selection}) and B (the {@code fresh} estimates) come from independent random draws. Given S,
-     * E[L] = sum_c q [E B_c + log p(c) - log q] &lt;= sum_c q [log p(x, c) - log q] &lt;= log p(x) (the second step is
-     * the ELBO over c, equal when q is the true class posterior). Using the same draws for q and B would break the
-     * first step; and the log-sum-exp of one-sample bounds, log sum_c p(c) exp(B_c), is not a bound in expectation at
-     * all: log-sum-exp is convex, so its noise pushes it up (ConditionalVaeModelTest shows it above log p(x)).
-     *
-     * @param selection per class c, per example: the estimates that choose q(c | x)
-     * @param fresh     per class c, per example: independent estimates entering the bound
-     * @param logPrior  log p(c), the same for every class
+     * A lower bound on log p(x) = log sum_c p(c) p(x | c), with the class as a latent variable:
+     * E_q(c|x)[log p(c) + B'(x | c) - log q(c | x)], where B' is the ELBO (or IWAE bound) of log p(x | c) with fresh
+     * noise, and q(c | x) is proportional to exp B(x | c) from an independent set of draws. Because q does not
+     * depend on the draws of B', the expectation of this estimate is at most
+     * sum_c q(c) (log p(x | c) + log p(c) - log q(c)), which is at most log p(x) for any q: a true lower bound, unlike
+     * the log-sum-exp over classes of one-draw bounds (convex in the draws, so biased upwards).
      */
-    static double[] classLatentBound(double[][] selection, double[][] fresh, double logPrior) {
-        int classes = selection.length;
-        int n = selection[0].length;
+    @Override
+    public Tensor logDensityBound(Tensor x, Rng rng) {
+        double[] out;
+        try (Scope s = Scope.open()) {
+            NdArray xs = rows(x);
+            int n = xs.dim(0);
+            double[][] proposal = new double[classes][];
+            double[][] fresh = new double[classes][];
+            for (int c = 0; c < classes; c++) {
+                int[] labels = new int[n];
+                Arrays.fill(labels, c);
+                NdArray y = F.oneHot(labels, classes, dtype);
+                proposal[c] = bound(xs, y, rng.split("q/" + c));
+                fresh[c] = bound(xs, y, rng.split("bound/" + c));
+            }
+            out = classLatentBound(proposal, fresh, -Math.log(classes));
+        }
+        return Tensor.ofDoubles(x.allocator(), out, out.length);
+    }
+
+    /**
+     * The estimate above from per-class bounds: {@code proposal} (per class, per example) chooses q(c | x) =
+     * softmax_c(proposal_c + log p(c)), {@code fresh} (independent draws) enters the bound, {@code logPrior} is log p(c)
+     * for every class. ConditionalVaeModelTest checks it against log p(x) by quadrature and shows the log-sum-exp of
+     * one-draw bounds it replaced above log p(x) on average.
+     */
+    static double[] classLatentBound(double[][] proposal, double[][] fresh, double logPrior) {
+        int classes = proposal.length;
+        int n = proposal[0].length;
         double[] out = new double[n];
         for (int i = 0; i < n; i++) {
             double max = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < classes; c++) {
-                max = Math.max(max, selection[c][i]);
+                max = Math.max(max, proposal[c][i]);
             }
             double z = 0;
             for (int c = 0; c < classes; c++) {
-                z += Math.exp(selection[c][i] - max);
+                z += Math.exp(proposal[c][i] - max);
             }
             double logZ = max + Math.log(z);
-            double sum = 0;
+            double acc = 0;
             for (int c = 0; c < classes; c++) {
-                double logQ = selection[c][i] - logZ; // the prior is uniform: it cancels in the softmax
+                double logQ = proposal[c][i] - logZ; // the prior is uniform: it cancels in the softmax
                 double q = Math.exp(logQ);
-                if (q > 0) { // q log q -> 0 as q -> 0
-                    sum += q * (fresh[c][i] + logPrior - logQ);
+                if (q > 0) { // q log q -> 0 as q -> 0; without this, 0 * -infinity would make the bound NaN
+                    acc += q * (fresh[c][i] + logPrior - logQ);
                 }
             }
-            out[i] = sum;
+            out[i] = acc;
         }
         return out;
     }
 
     /** The bound on log p(x | c) for the given labels, float64 {@code [n]}. */
     Tensor conditionalBound(Tensor x, Tensor labels, Rng rng) {
-        INDArray xs = rows(x);
-        return Nd4jArrow.toTensor(Nd4j.create(bound(xs, oneHot(labels, (int) xs.rows()), rng),
-                new long[] {xs.rows()}, DataType.DOUBLE), x.allocator());
+        double[] b;
+        try (Scope s = Scope.open()) {
+            NdArray xs = rows(x);
+            b = bound(xs, oneHot(labels, xs.dim(0)), rng);
+        }
+        return Tensor.ofDoubles(x.allocator(), b, b.length);
     }
 }

@@ -10,10 +10,10 @@ import org.apache.arrow.memory.unsafe.UnsafeAllocationManager;
 import org.genbench.api.Rng;
 import org.genbench.api.tensor.Batch;
 import org.genbench.api.tensor.Tensor;
+import org.genbench.nn.F;
+import org.genbench.nn.NdArray;
+import org.genbench.nn.Scope;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The conditional VAE's marginal bound is a lower bound on log p(x) in expectation: against log p(x) itself,
@@ -104,7 +104,7 @@ class ConditionalVaeModelTest {
                         m.trainStep(Batch.of(x, y), VaeModelTest.ADAM, rng.split(step));
                     }
                 }
-                double[] exact = quadrature(m, m.rows(test.x()));
+                double[] exact = quadrature(m, test.x());
                 int reps = 50;
                 double[] sum = new double[exact.length];
                 double[] sumSq = new double[exact.length];
@@ -129,31 +129,45 @@ class ConditionalVaeModelTest {
         }
     }
 
-    /** log p(x) per row of {@code x} for a model with a 1-D latent: trapezoid rule on z in [-12, 12], 4801 points. */
-    private static double[] quadrature(ConditionalVaeModel m, INDArray x) {
+    /** log p(x) per example of {@code x} for a model with a 1-D latent: trapezoid rule on z in [-12, 12], 4801 points. */
+    private static double[] quadrature(ConditionalVaeModel m, Tensor x) {
         int k = 4801;
         double h = 24.0 / (k - 1);
-        INDArray z = Nd4j.linspace(-12, 12, k, DataType.FLOAT).reshape(k, 1);
-        int n = (int) x.rows();
         int classes = m.numClasses();
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-            double[] terms = new double[classes * k];
-            INDArray xi = x.getRow(i).reshape(1, x.columns()).repeat(0, k);
-            for (int c = 0; c < classes; c++) {
-                int[] labels = new int[k];
-                java.util.Arrays.fill(labels, c);
-                INDArray logp = m.logLikelihood(xi, m.decodeLogits(z, m.oneHot(labels)), false)[0];
-                for (int j = 0; j < k; j++) {
-                    double zj = -12 + j * h;
-                    double weight = (j == 0 || j == k - 1) ? 0.5 : 1.0;
-                    terms[c * k + j] = logp.getDouble(j) - 0.5 * zj * zj - 0.5 * Math.log(2 * Math.PI)
-                            + Math.log(weight * h) - Math.log(classes);
-                }
+        try (Scope scope = Scope.open()) {
+            NdArray xs = m.rows(x);
+            int n = xs.dim(0);
+            int d = xs.dim(1);
+            double[] grid = new double[k];
+            for (int j = 0; j < k; j++) {
+                grid[j] = -12 + j * h;
             }
-            out[i] = logSumExp(terms);
+            NdArray z = F.reshape(NdArray.wrap(grid, k), k, 1);
+            double[] out = new double[n];
+            for (int i = 0; i < n; i++) {
+                double[] row = new double[k * d];
+                for (int j = 0; j < k; j++) {
+                    for (int p = 0; p < d; p++) {
+                        row[j * d + p] = xs.getFlat(i * d + p);
+                    }
+                }
+                NdArray xi = NdArray.wrap(row, k, d);
+                double[] terms = new double[classes * k];
+                for (int c = 0; c < classes; c++) {
+                    int[] labels = new int[k];
+                    java.util.Arrays.fill(labels, c);
+                    NdArray y = F.oneHot(labels, classes, m.dtype);
+                    double[] logp = m.logLikelihood(xi.to(m.dtype), m.net.decode(z.to(m.dtype), y)).toDoubleArray();
+                    for (int j = 0; j < k; j++) {
+                        double weight = (j == 0 || j == k - 1) ? 0.5 : 1.0;
+                        terms[c * k + j] = logp[j] - 0.5 * grid[j] * grid[j] - 0.5 * Math.log(2 * Math.PI)
+                                + Math.log(weight * h) - Math.log(classes);
+                    }
+                }
+                out[i] = logSumExp(terms);
+            }
+            return out;
         }
-        return out;
     }
 
     private static double gaussian(SplittableRandom rng) {
