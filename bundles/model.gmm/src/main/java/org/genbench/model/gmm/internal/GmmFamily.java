@@ -5,10 +5,12 @@ import java.util.Objects;
 import java.util.Set;
 import org.genbench.api.Capability;
 import org.genbench.api.DataInfo;
+import org.genbench.api.DataSize;
 import org.genbench.api.DirectSampling;
 import org.genbench.api.EmFittable;
 import org.genbench.api.Energy;
 import org.genbench.api.LogDensity;
+import org.genbench.api.MemoryDemand;
 import org.genbench.api.Model;
 import org.genbench.api.ModelFamily;
 import org.genbench.api.Persistent;
@@ -33,7 +35,7 @@ public final class GmmFamily implements ModelFamily<GmmFamily.Config> {
      * @param init             {@code kmeans++} (k-means++ seeding, Lloyd iterations, then an M step on the hard
      *                         assignments, like scikit-learn's {@code init_params='kmeans'}) or {@code random}
      *                         (random responsibilities, then an M step)
-     * @param kmeansIterations Lloyd iterations after seeding (default 20, at least 0; 0 keeps the seeds)
+     * @param kmeansIterations Lloyd iterations after seeding (default 20, 0 to 10000; 0 keeps the seeds)
      */
     public record Config(Integer components, String covariance, Double regCovar, String init, Integer kmeansIterations) {
         public Config {
@@ -55,8 +57,8 @@ public final class GmmFamily implements ModelFamily<GmmFamily.Config> {
             if (!init.equals(KMEANS_PLUS_PLUS) && !init.equals(RANDOM)) {
                 throw new IllegalArgumentException("init must be one of 'kmeans++', 'random', was '" + init + "'");
             }
-            if (kmeansIterations < 0) {
-                throw new IllegalArgumentException("kmeansIterations must be >= 0, was " + kmeansIterations);
+            if (kmeansIterations < 0 || kmeansIterations > 10_000) {
+                throw new IllegalArgumentException("kmeansIterations must be in 0..10000, was " + kmeansIterations);
             }
         }
 
@@ -85,6 +87,24 @@ public final class GmmFamily implements ModelFamily<GmmFamily.Config> {
     public Set<Class<? extends Capability>> capabilities() {
         return Set.of(LogDensity.class, Score.class, Energy.class, DirectSampling.class, EmFittable.class,
                 Persistent.class);
+    }
+
+    /** A mixture cannot have more components than there are examples to initialize them from. */
+    @Override
+    public void checkData(Config config, DataSize data) {
+        long n = data.rows("train");
+        if (n > 0 && config.components() > n) {
+            throw new IllegalArgumentException("components must be <= the " + n + " training examples, was " + config.components());
+        }
+    }
+
+    /** Covariances (k x d x d) and, while fitting, responsibilities and log-densities (2 x n x k), as doubles. */
+    @Override
+    public java.util.List<MemoryDemand> memory(Config config, DataSize data) {
+        long d = data.dimension();
+        long n = Math.max(1, data.rows("train"));
+        return java.util.List.of(new MemoryDemand("components", config.components(), 8 * (d * d + d + 1 + 2 * n),
+                "components over " + n + " examples of " + d + " values"));
     }
 
     /** The parameters are set later by {@link EmFittable#initialize} or {@link Persistent#load}, not from {@code rng}. */
