@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +31,7 @@ public final class Host implements AutoCloseable {
     private final Framework framework;
     private final Path storage;
     private final long startedNanos;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile long readyNanos;
 
     private Host(Framework framework, Path storage, long startedNanos) {
@@ -46,12 +46,20 @@ public final class Host implements AutoCloseable {
         // thread it finds none. Loading it here, with the host's loader, makes every bundle share this backend.
         ND4JClassLoading.setNd4jClassloader(Host.class.getClassLoader());
         Nd4j.getBackend();
+        HostThreads.Decision threads = HostThreads.decide(config.threads() == null ? null : config.threads().toString(),
+                Runtime.getRuntime().availableProcessors());
+        if (threads.note() != null) {
+            System.err.println("genbench: " + threads.note());
+        }
+        HostThreads.apply(threads.threads());
 
         Features features = new Features(config.featuresDir(), config.bundleRepository());
         List<Path> bundles = features.resolve(config.features());
         Path plugins = Files.createDirectories(config.workspace().resolve("plugins"));
         Files.createDirectories(config.workspace().resolve("runs"));
-        Path storage = Files.createTempDirectory("genbench-felix-");
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        FrameworkStorage.reclaim(tmp);
+        Path storage = FrameworkStorage.create(tmp);
 
         List<Path> classPath = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(s -> !s.isBlank()).map(Path::of).toList();
@@ -73,20 +81,33 @@ public final class Host implements AutoCloseable {
         props.put("genbench.workspace", config.workspace().toString());
         props.put("genbench.libraries", libraries(classPath));
         props.put("genbench.git.commit", gitCommit(config.home()));
+        props.put(HostThreads.PROPERTY, Integer.toString(threads.threads()));
         props.putAll(config.properties());
 
         Framework framework = new FrameworkFactory().newFramework(props);
-        framework.init();
-        BundleContext ctx = framework.getBundleContext();
-        List<Bundle> installed = new ArrayList<>();
-        for (Path jar : bundles) {
-            installed.add(ctx.installBundle(jar.toUri().toString()));
-        }
-        framework.start();
-        for (Bundle b : installed) {
-            if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
-                b.start();
+        try {
+            framework.init();
+            BundleContext ctx = framework.getBundleContext();
+            List<Bundle> installed = new ArrayList<>();
+            for (Path jar : bundles) {
+                installed.add(ctx.installBundle(jar.toUri().toString()));
             }
+            framework.start();
+            for (Bundle b : installed) {
+                if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                    b.start();
+                }
+            }
+        } catch (BundleException | RuntimeException e) {
+            try {
+                framework.stop();
+                framework.waitForStop(10_000);
+            } catch (BundleException | InterruptedException | RuntimeException stop) {
+                e.addSuppressed(stop);
+            } finally {
+                FrameworkStorage.deleteTree(storage);
+            }
+            throw e;
         }
         return new Host(framework, storage, t0);
     }
@@ -150,27 +171,43 @@ public final class Host implements AutoCloseable {
         };
     }
 
+    /**
+     * Stops the framework (runs under way are recorded as interrupted as the workbench goes) and deletes its storage.
+     * Idempotent, so it can be both the end of a try block and a shutdown hook.
+     */
     @Override
     public void close() throws InterruptedException, IOException {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             framework.stop();
             framework.waitForStop(30_000);
         } catch (BundleException e) {
             throw new IOException("could not stop the framework", e);
         } finally {
-            deleteTree(storage);
+            FrameworkStorage.deleteTree(storage);
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+    /**
+     * Closes this host when the JVM is asked to end (Ctrl-C, SIGTERM, System.exit): the runs under way are recorded
+     * as interrupted and the framework's storage is removed. SIGKILL leaves both to the next start.
+     */
+    public Host closeOnShutdown() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                close();
+            } catch (Exception e) {
+                System.err.println("genbench: while stopping: " + e.getMessage());
             }
-        }
+        }, "genbench-shutdown"));
+        return this;
+    }
+
+    /** The framework storage folder (for tests that check it is removed). */
+    public Path storage() {
+        return storage;
     }
 
     /** {@code artifact=version} for each jar on the host class path, for provenance. */
