@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
-import org.genbench.api.Adam;
+import org.genbench.api.AdamSettings;
 import org.genbench.api.AdversarialTrainable;
 import org.genbench.api.DataInfo;
 import org.genbench.api.DirectSampling;
@@ -198,20 +198,20 @@ class GanModel implements Model, DirectSampling, AdversarialTrainable, Persisten
     }
 
     @Override
-    public double discriminatorStep(Tensor real, Tensor labels, double realTarget, Adam adam, Rng rng) {
+    public double discriminatorStep(Tensor real, Tensor labels, double realTarget, AdamSettings adam, Rng rng) {
         try (MemoryWorkspace ws = stepWorkspace()) {
             return discriminatorUpdate(real, labels, realTarget, adam, rng);
         }
     }
 
     @Override
-    public double generatorStep(int n, Adam adam, Rng rng) {
+    public double generatorStep(int n, AdamSettings adam, Rng rng) {
         try (MemoryWorkspace ws = stepWorkspace()) {
             return generatorUpdate(n, adam, rng);
         }
     }
 
-    private double discriminatorUpdate(Tensor real, Tensor labels, double realTarget, Adam adam, Rng rng) {
+    private double discriminatorUpdate(Tensor real, Tensor labels, double realTarget, AdamSettings adam, Rng rng) {
         int b = Math.toIntExact(real.rows());
         if (b < 1) {
             throw new IllegalArgumentException("the real batch is empty");
@@ -239,7 +239,7 @@ class GanModel implements Model, DirectSampling, AdversarialTrainable, Persisten
         return loss / b;
     }
 
-    private double generatorUpdate(int n, Adam adam, Rng rng) {
+    private double generatorUpdate(int n, AdamSettings adam, Rng rng) {
         if (n < 1) {
             throw new IllegalArgumentException("n must be >= 1, was " + n);
         }

@@ -1,6 +1,6 @@
 package org.genbench.model.gan.internal;
 
-import org.genbench.api.Adam;
+import org.genbench.api.AdamSettings;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GanModelTest {
     static final DataInfo IMAGES = new DataInfo("tiny-images", new long[] {1, 8, 8}, DataInfo.CONTINUOUS, 3, null);
     static final DataInfo POINTS = new DataInfo("points", new long[] {2}, DataInfo.CONTINUOUS, 0, null);
-    static final Adam ADAM = new Adam(1e-3, 0.5, 0.999, 1e-8);
+    static final AdamSettings ADAM = new AdamSettings(1e-3, 0.5, 0.999, 1e-8);
 
     BufferAllocator allocator;
 

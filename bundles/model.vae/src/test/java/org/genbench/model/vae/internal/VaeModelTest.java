@@ -1,6 +1,6 @@
 package org.genbench.model.vae.internal;
 
-import org.genbench.api.Adam;
+import org.genbench.api.AdamSettings;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -28,7 +28,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 class VaeModelTest {
-    static final GradientTrainable.Step ADAM = new GradientTrainable.Step(new Adam(3e-3, 0.9, 0.999, 1e-8), 1.0);
+    static final GradientTrainable.Step ADAM = new GradientTrainable.Step(new AdamSettings(3e-3, 0.9, 0.999, 1e-8), 1.0);
     static final DataInfo BINARY = new DataInfo("prototypes", new long[] {1, 8, 8}, DataInfo.BINARY, 4, null);
 
     BufferAllocator allocator;

@@ -1,6 +1,6 @@
 package org.genbench.trainer.variational.internal;
 
-import org.genbench.api.Adam;
+import org.genbench.api.AdamSettings;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -92,7 +92,7 @@ public final class VariationalTrainer implements Trainer<VariationalTrainer.Conf
                 throw new IllegalArgumentException("evalExamples must be >= 0, was " + evalExamples);
             }
             // The optimizer's own checks, so that a bad value fails when the spec is composed.
-            new GradientTrainable.Step(new Adam(learningRate, beta1, beta2, epsilon), 1.0);
+            new GradientTrainable.Step(new AdamSettings(learningRate, beta1, beta2, epsilon), 1.0);
         }
 
         public static Config defaults() {
@@ -177,7 +177,7 @@ public final class VariationalTrainer implements Trainer<VariationalTrainer.Conf
             }
             int offset = (int) (step % perEpoch) * batchSize;
             double weight = config.warmupSteps() == 0 ? 1.0 : Math.min(1.0, (step + 1.0) / config.warmupSteps());
-            GradientTrainable.Step settings = new GradientTrainable.Step(new Adam(config.learningRate(), config.beta1(),
+            GradientTrainable.Step settings = new GradientTrainable.Step(new AdamSettings(config.learningRate(), config.beta1(),
                     config.beta2(), config.epsilon()), weight);
             Map<String, Double> out;
             try (Batch batch = gather(train, order, offset, batchSize, allocator)) {

@@ -5,8 +5,8 @@ package org.genbench.api;
  * and optimizer state ({@link GradientTrainable}, {@link AdversarialTrainable}). The moment estimates and the step
  * count live in the model, so a checkpoint holds them.
  */
-public record Adam(double learningRate, double beta1, double beta2, double epsilon) {
-    public Adam {
+public record AdamSettings(double learningRate, double beta1, double beta2, double epsilon) {
+    public AdamSettings {
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("learningRate must be finite and > 0, was " + learningRate);
         }
