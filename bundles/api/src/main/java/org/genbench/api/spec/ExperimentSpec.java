@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * A whole experiment: data, model, an optional trainer (absent for models with nothing to fit), samplers,
  * evaluators and the seed every random stream derives from. The same spec gives the same numbers. The name and
- * every component id become file names, so each is a safe path segment ({@link Names}) and ids are unique.
+ * every component id become file names, so each is a safe path segment ({@link Names}), and the ids of the
+ * samplers, and of the evaluators, are unique among them.
  */
 public record ExperimentSpec(String name, Long seed, ComponentSpec dataset, ComponentSpec model,
                              ComponentSpec trainer, List<ComponentSpec> samplers, List<ComponentSpec> evaluators) {
@@ -27,12 +28,17 @@ public record ExperimentSpec(String name, Long seed, ComponentSpec dataset, Comp
         }
         samplers = samplers == null ? List.of() : List.copyOf(samplers);
         evaluators = evaluators == null ? List.of() : List.copyOf(evaluators);
-        Map<String, String> used = new HashMap<>();
-        for (Map.Entry<String, ComponentSpec> part : parts(dataset, model, trainer, samplers, evaluators).entrySet()) {
-            String earlier = used.putIfAbsent(part.getValue().id(), part.getKey());
-            if (earlier != null) {
-                throw new IllegalArgumentException(part.getKey() + ".id '" + part.getValue().id() + "' is also the id of "
-                        + earlier + "; give each an 'id' of its own");
+        // Samplers' ids name their samples files and metrics, evaluators' their metrics: unique within each list.
+        for (List<ComponentSpec> list : List.of(samplers, evaluators)) {
+            String field = list == samplers ? "samplers" : "evaluators";
+            Map<String, Integer> used = new HashMap<>();
+            for (int i = 0; i < list.size(); i++) {
+                ComponentSpec part = java.util.Objects.requireNonNull(list.get(i), field + "[" + i + "]");
+                Integer earlier = used.putIfAbsent(part.id(), i);
+                if (earlier != null) {
+                    throw new IllegalArgumentException(field + "[" + i + "].id '" + part.id() + "' is also the id of " + field
+                            + "[" + earlier + "]; give each an 'id' of its own");
+                }
             }
         }
     }

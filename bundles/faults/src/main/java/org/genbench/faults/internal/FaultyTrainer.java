@@ -24,7 +24,7 @@ public final class FaultyTrainer implements Trainer<FaultyTrainer.Config> {
         public Config {
             steps = steps == null ? 20 : steps;
             fault = Fault.check(fault);
-            at = at == null ? 10 : at;
+            at = at == null ? Math.min(10, steps) : at;
             checkpointEvery = checkpointEvery == null ? 5 : checkpointEvery;
             stepMillis = stepMillis == null ? 0 : stepMillis;
             if (steps < 1 || steps > 1_000_000) {

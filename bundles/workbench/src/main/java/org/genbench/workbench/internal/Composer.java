@@ -82,7 +82,7 @@ final class Composer {
                 }
             }
         }
-        if (problems.isEmpty()) {
+        if (dataset != null) {
             checkMemory(dataset, model, trainer, samplers, evaluators, problems);
         }
         if (!problems.isEmpty()) {
@@ -140,12 +140,13 @@ final class Composer {
         } catch (RuntimeException e) {
             size = DataSize.UNKNOWN;
         }
-        List<Composition.Part> parts = new ArrayList<>(List.of(dataset, model));
-        if (trainer != null) {
-            parts.add(trainer);
-        }
+        List<Composition.Part> parts = new ArrayList<>();
+        parts.add(dataset);
+        parts.add(model);
+        parts.add(trainer);
         parts.addAll(samplers);
         parts.addAll(evaluators);
+        parts.removeIf(java.util.Objects::isNull); // parts that could not be resolved are reported already
         if (size != DataSize.UNKNOWN) {
             for (Composition.Part p : parts) {
                 try {
@@ -155,9 +156,6 @@ final class Composer {
                 } catch (RuntimeException e) {
                     // a faulty check is the plug-in's problem; the run itself will say what is wrong
                 }
-            }
-            if (!problems.isEmpty()) {
-                return;
             }
         }
         List<Map.Entry<Composition.Part, MemoryDemand>> demands = new ArrayList<>();

@@ -77,6 +77,7 @@ final class Runner {
     private final String gitCommit;
     private final Duration phaseTimeout;
     private final Map<String, RunControl> active;
+    private final Duration grace;
 
     Runner(RunStore store, ComponentRegistry registry, Map<String, String> bundles, Map<String, String> libraries,
            String gitCommit) {
@@ -89,6 +90,13 @@ final class Runner {
      */
     Runner(RunStore store, ComponentRegistry registry, Map<String, String> bundles, Map<String, String> libraries,
            String gitCommit, Duration phaseTimeout, Map<String, RunControl> active) {
+        this(store, registry, bundles, libraries, gitCommit, phaseTimeout, active, GRACE);
+    }
+
+    /** @param grace how long a component has to return after its run was asked to stop */
+    Runner(RunStore store, ComponentRegistry registry, Map<String, String> bundles, Map<String, String> libraries,
+           String gitCommit, Duration phaseTimeout, Map<String, RunControl> active, Duration grace) {
+        this.grace = grace;
         this.store = store;
         this.registry = registry;
         this.bundles = bundles;
@@ -164,11 +172,11 @@ final class Runner {
                 }
                 if (!phaseTimeout.isZero() && control.phaseNanos() > phaseTimeout.toNanos()) {
                     control.stop(RunStore.FAILED, "timed out: " + where(control) + " ran longer than the phase timeout of "
-                            + phaseTimeout.toSeconds() + " s");
+                            + seconds(phaseTimeout) + " s");
                 }
                 if (control.isStopped()) {
                     if (graceDeadline == Long.MAX_VALUE) {
-                        graceDeadline = System.nanoTime() + GRACE.toNanos();
+                        graceDeadline = System.nanoTime() + grace.toNanos();
                     } else if (System.nanoTime() > graceDeadline) {
                         return abandon(control, dir);
                     }
@@ -200,7 +208,7 @@ final class Runner {
     /** The component did not stop within the grace period: record the run as stopped and leave its thread. */
     private RunResult abandon(RunControl control, Path dir) throws RunFailedException {
         RunControl.Stop stop = control.stopped();
-        String reason = stop.reason() + "; " + where(control) + " did not stop within " + GRACE.toSeconds()
+        String reason = stop.reason() + "; " + where(control) + " did not stop within " + seconds(grace)
                 + " s of being asked and was abandoned";
         if (control.finish()) {
             ObjectNode run = RunStore.readRun(dir).orElseGet(RunStore::object);
@@ -213,6 +221,12 @@ final class Runner {
             }
         }
         throw new RunFailedException(control.runId(), dir, stop.status(), reason, null);
+    }
+
+    /** 0.3, 2, 600: seconds without a trailing .0. */
+    static String seconds(Duration d) {
+        double s = d.toMillis() / 1000.0;
+        return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
     }
 
     private static String where(RunControl control) {
@@ -513,8 +527,8 @@ final class Runner {
         long[] shape = info.sampleShape();
         if (shape.length == 1 && shape[0] == 2 && !samples.isEmpty()) {
             Map<String, double[]> drawn = new LinkedHashMap<>();
-            samples.forEach((name, s) -> drawn.put(name, s.samples().toDoubleArray()));
-            Plots.writePng(Plots.densityScatter(dataset.split("train").x().toDoubleArray(), drawn,
+            samples.forEach((name, s) -> drawn.put(name, spread(s.samples(), SCATTER_POINTS)));
+            Plots.writePng(Plots.densityScatter(spread(dataset.split("train").x(), SCATTER_POINTS), drawn,
                     info.name() + ": samples over the data density"), RunStore.inside(dir, "samples.png"));
         }
         int height = shape.length >= 2 ? (int) shape[shape.length - 2] : 0;
@@ -569,6 +583,24 @@ final class Runner {
             String title = phase.getKey().equals("train") ? "training" : phase.getKey().equals("sample") ? "sampling" : phase.getKey();
             Plots.writePng(Plots.lineChart(series, title, "step"), RunStore.inside(dir, title + ".png"));
         }
+    }
+
+    /** Points per panel of samples.png: more do not change the picture, and copying all of them may not fit. */
+    static final int SCATTER_POINTS = 50_000;
+
+    /** At most {@code max} rows of {@code x} as doubles, evenly spread (every k-th row), so every chain is shown. */
+    static double[] spread(Tensor x, int max) {
+        long rows = x.rows();
+        int width = Math.toIntExact(x.rowSize());
+        long stride = Math.max(1, (rows + max - 1) / max);
+        int picked = Math.toIntExact((rows + stride - 1) / stride);
+        double[] out = new double[picked * width];
+        for (int i = 0; i < picked; i++) {
+            for (int j = 0; j < width; j++) {
+                out[i * width + j] = x.getDouble(i * stride * width + j);
+            }
+        }
+        return out;
     }
 
     /** The curves of the earlier invocations of a resumed run, from its metrics log. */

@@ -104,24 +104,46 @@ final class SpecReader {
         }
     }
 
+    /** Every problem of the spec at once, each on its own line; a part with a problem is left out of the rest. */
     private static ExperimentSpec experiment(JsonNode root) {
         if (!root.isObject()) {
             throw new Problem("the spec must be a JSON object with name, seed, dataset, model, ...; got " + kind(root));
         }
-        unknownFields(root, TOP, "");
-        String name = requiredString(root, "name");
-        long seed = seed(root);
-        ComponentSpec dataset = part(required(root, "dataset"), "dataset");
-        ComponentSpec model = part(required(root, "model"), "model");
+        List<String> problems = new ArrayList<>();
+        collect(problems, () -> unknownFields(root, TOP, ""));
+        String name = collect(problems, () -> requiredString(root, "name"));
+        Long seed = collect(problems, () -> seed(root));
+        ComponentSpec dataset = collect(problems, () -> part(required(root, "dataset"), "dataset"));
+        ComponentSpec model = collect(problems, () -> part(required(root, "model"), "model"));
         JsonNode t = root.get("trainer");
-        ComponentSpec trainer = t == null || t.isNull() ? null : part(t, "trainer");
-        List<ComponentSpec> samplers = parts(root, "samplers");
-        List<ComponentSpec> evaluators = parts(root, "evaluators");
-        try {
-            return new ExperimentSpec(name, seed, dataset, model, trainer, samplers, evaluators);
-        } catch (IllegalArgumentException e) {
-            throw new Problem(e.getMessage());
+        ComponentSpec trainer = t == null || t.isNull() ? null : collect(problems, () -> part(t, "trainer"));
+        List<ComponentSpec> samplers = parts(root, "samplers", problems);
+        List<ComponentSpec> evaluators = parts(root, "evaluators", problems);
+        if (problems.isEmpty()) {
+            try {
+                return new ExperimentSpec(name, seed, dataset, model, trainer, samplers, evaluators);
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
         }
+        throw new Problem(problems.size() == 1 ? problems.get(0)
+                : problems.size() + " problems:\n  - " + String.join("\n  - ", problems));
+    }
+
+    private static <T> T collect(List<String> problems, java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (Problem | IllegalArgumentException p) {
+            problems.add(p.getMessage());
+            return null;
+        }
+    }
+
+    private static void collect(List<String> problems, Runnable check) {
+        collect(problems, () -> {
+            check.run();
+            return null;
+        });
     }
 
     private static long seed(JsonNode root) {
@@ -135,17 +157,22 @@ final class SpecReader {
         return n.longValue();
     }
 
-    private static List<ComponentSpec> parts(JsonNode root, String field) {
+    private static List<ComponentSpec> parts(JsonNode root, String field, List<String> problems) {
         JsonNode list = root.get(field);
         List<ComponentSpec> out = new ArrayList<>();
         if (list == null || list.isNull()) {
             return out;
         }
         if (!list.isArray()) {
-            throw new Problem(field + ": expected a list of components, got " + show(list));
+            problems.add(field + ": expected a list of components, got " + show(list));
+            return out;
         }
         for (int i = 0; i < list.size(); i++) {
-            out.add(part(list.get(i), field + "[" + i + "]"));
+            int at = i;
+            ComponentSpec part = collect(problems, () -> part(list.get(at), field + "[" + at + "]"));
+            if (part != null) {
+                out.add(part);
+            }
         }
         return out;
     }
