@@ -49,11 +49,13 @@ public final class ToyDatasets implements DatasetProvider<ToyDatasets.Config> {
      * @param shape one of {@link ToyDatasets#SHAPES}; default {@code eight-gaussians}
      * @param train training examples, 1 to {@value #MAX_EXAMPLES}; default 4000
      * @param test test examples, 1 to {@value #MAX_EXAMPLES}; default 1000
-     * @param noise standard deviation of added Gaussian noise, at least 0; the default depends on the shape
+     * @param noise standard deviation of added Gaussian noise, 0 to {@value #MAX_NOISE}; the default depends on the shape
      */
     public record Config(String shape, Integer train, Integer test, Double noise) {
         /** Both coordinates of a split are generated into one Java array, which holds at most 2^31 - 1 values. */
         public static final int MAX_EXAMPLES = (Integer.MAX_VALUE - 8) / 2;
+        /** The shapes span about [-4, 4]; noise of 100 buries them completely, more is a typing mistake. */
+        public static final double MAX_NOISE = 100;
 
         public Config {
             shape = shape == null ? "eight-gaussians" : shape;
@@ -69,8 +71,8 @@ public final class ToyDatasets implements DatasetProvider<ToyDatasets.Config> {
                 throw new IllegalArgumentException("test must be in 1.." + MAX_EXAMPLES + ", was " + test);
             }
             noise = noise == null ? defaultNoise(shape) : noise;
-            if (!(noise >= 0) || Double.isInfinite(noise)) {
-                throw new IllegalArgumentException("noise must be a finite number >= 0, was " + noise);
+            if (!(noise >= 0 && noise <= MAX_NOISE)) {
+                throw new IllegalArgumentException("noise must be in 0.." + (long) MAX_NOISE + ", was " + noise);
             }
         }
 

@@ -31,7 +31,7 @@ public final class GmmFamily implements ModelFamily<GmmFamily.Config> {
      * @param components       number of mixture components k (default 8, at least 1)
      * @param covariance       covariance structure; only {@code full} so far
      * @param regCovar         added to every covariance diagonal after each M step, as scikit-learn's
-     *                         {@code reg_covar} (default 1e-6, at least 0)
+     *                         {@code reg_covar} (default 1e-6, 0 to 1e6: a variance, in squared data units)
      * @param init             {@code kmeans++} (k-means++ seeding, Lloyd iterations, then an M step on the hard
      *                         assignments, like scikit-learn's {@code init_params='kmeans'}) or {@code random}
      *                         (random responsibilities, then an M step)
@@ -51,8 +51,8 @@ public final class GmmFamily implements ModelFamily<GmmFamily.Config> {
                 throw new IllegalArgumentException("covariance must be 'full' (the only structure implemented), was '"
                         + covariance + "'");
             }
-            if (!(regCovar >= 0) || Double.isInfinite(regCovar)) {
-                throw new IllegalArgumentException("regCovar must be finite and >= 0, was " + regCovar);
+            if (!(regCovar >= 0 && regCovar <= 1e6)) {
+                throw new IllegalArgumentException("regCovar must be in 0..1e6, was " + regCovar);
             }
             if (!init.equals(KMEANS_PLUS_PLUS) && !init.equals(RANDOM)) {
                 throw new IllegalArgumentException("init must be one of 'kmeans++', 'random', was '" + init + "'");

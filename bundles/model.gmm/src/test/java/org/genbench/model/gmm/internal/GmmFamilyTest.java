@@ -33,11 +33,11 @@ class GmmFamilyTest {
     void badSettingsNameTheFieldAndTheAllowedValues() {
         assertRejected(() -> new GmmFamily.Config(0, null, null, null, null), "components must be >= 1, was 0");
         assertRejected(() -> new GmmFamily.Config(null, "diag", null, null, null), "covariance must be 'full'");
-        assertRejected(() -> new GmmFamily.Config(null, null, -1e-3, null, null), "regCovar must be finite and >= 0");
+        assertRejected(() -> new GmmFamily.Config(null, null, -1e-3, null, null), "regCovar must be in 0..1e6");
         assertRejected(() -> new GmmFamily.Config(null, null, Double.NaN, null, null), "regCovar");
         assertRejected(() -> new GmmFamily.Config(null, null, null, "kmeans", null),
                 "init must be one of 'kmeans++', 'random', was 'kmeans'");
-        assertRejected(() -> new GmmFamily.Config(null, null, null, null, -1), "kmeansIterations must be >= 0, was -1");
+        assertRejected(() -> new GmmFamily.Config(null, null, null, null, -1), "kmeansIterations must be in 0..10000, was -1");
     }
 
     @Test

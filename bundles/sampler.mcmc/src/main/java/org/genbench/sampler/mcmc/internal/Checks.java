@@ -15,6 +15,11 @@ final class Checks {
     static final int MAX_CHAINS = 10_000;
     /** Gradient evaluations per HMC iteration. */
     static final int MAX_LEAPFROG = 1_000;
+    /**
+     * Step sizes and initial scales are in the data's units (toy data span about +-4, images [0, 1]); a step of 10^4
+     * such units is accepted by no chain, so a larger one is a typing mistake.
+     */
+    static final double MAX_SCALE = 1e4;
 
     private Checks() {
     }
@@ -35,6 +40,9 @@ final class Checks {
         if (!(value > 0) || Double.isInfinite(value)) {
             throw new IllegalArgumentException(field + " must be > 0 and finite, was " + value);
         }
+        if (value > MAX_SCALE) {
+            throw new IllegalArgumentException(field + " must be <= " + (long) MAX_SCALE + " (in the data's units), was " + value);
+        }
     }
 
     /** The bounds every sampler shares: chains, and iterations per chain (named by the field that dominates). */
@@ -46,7 +54,7 @@ final class Checks {
         atLeast("thin", thin, 1);
         long iterations = warmup + (long) draws * thin;
         if (iterations > MAX_ITERATIONS) {
-            String field = warmup > (long) draws * thin ? "warmup" : "draws";
+            String field = warmup > (long) draws * thin ? "warmup" : thin > draws ? "thin" : "draws";
             throw new IllegalArgumentException(field + " gives warmup + draws * thin = " + iterations
                     + " iterations per chain, more than " + MAX_ITERATIONS + " (hours of sampling even on 2-D data)");
         }

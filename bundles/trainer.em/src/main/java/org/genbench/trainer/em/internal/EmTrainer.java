@@ -29,9 +29,9 @@ public final class EmTrainer implements Trainer<EmTrainer.Config> {
     /**
      * @param maxIterations most EM steps (default 100, 1 to {@value #MAX_ITERATIONS})
      * @param tolerance     stop once the mean log-likelihood changes by less than this between steps (default 1e-6,
-     *                      at least 0; 0 runs all maxIterations)
+     *                      0 to 1e6 nats; 0 runs all maxIterations)
      * @param checkpointEvery save a checkpoint every this many steps when the model is {@link Persistent} (default
-     *                      10, at least 0; 0 never), so a killed run resumes where it was
+     *                      10, 0 to {@value #MAX_ITERATIONS}; 0 never), so a killed run resumes where it was
      */
     public record Config(Integer maxIterations, Double tolerance, Integer checkpointEvery) {
         /**
@@ -45,14 +45,14 @@ public final class EmTrainer implements Trainer<EmTrainer.Config> {
             maxIterations = maxIterations == null ? 100 : maxIterations;
             tolerance = tolerance == null ? 1e-6 : tolerance;
             checkpointEvery = checkpointEvery == null ? 10 : checkpointEvery;
-            if (checkpointEvery < 0) {
-                throw new IllegalArgumentException("checkpointEvery must be >= 0, was " + checkpointEvery);
+            if (checkpointEvery < 0 || checkpointEvery > MAX_ITERATIONS) {
+                throw new IllegalArgumentException("checkpointEvery must be in 0.." + MAX_ITERATIONS + ", was " + checkpointEvery);
             }
             if (maxIterations < 1 || maxIterations > MAX_ITERATIONS) {
                 throw new IllegalArgumentException("maxIterations must be in 1.." + MAX_ITERATIONS + ", was " + maxIterations);
             }
-            if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
-                throw new IllegalArgumentException("tolerance must be finite and >= 0, was " + tolerance);
+            if (!(tolerance >= 0 && tolerance <= 1e6)) {
+                throw new IllegalArgumentException("tolerance must be in 0..1e6, was " + tolerance);
             }
         }
 
