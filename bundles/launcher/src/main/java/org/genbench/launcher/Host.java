@@ -98,6 +98,7 @@ public final class Host implements AutoCloseable {
                     b.start();
                 }
             }
+            awaitPlugins(ctx, plugins, Duration.ofSeconds(15));
         } catch (BundleException | RuntimeException e) {
             try {
                 framework.stop();
@@ -110,6 +111,45 @@ public final class Host implements AutoCloseable {
             throw e;
         }
         return new Host(framework, storage, t0);
+    }
+
+    /**
+     * FileInstall installs and starts the jars already in {@code plugins/} on its own thread, after the framework has
+     * started; a verb run right after start must see their components. Waits until each jar's bundle is active, or
+     * has stayed unresolved or stopped for a second (it is then reported by {@code list} and by refusals), or the
+     * timeout passes.
+     */
+    static void awaitPlugins(BundleContext ctx, Path plugins, Duration timeout) {
+        List<String> jars;
+        try (Stream<Path> files = Files.list(plugins)) {
+            jars = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".jar")).toList();
+        } catch (IOException e) {
+            return;
+        }
+        Map<String, Long> inactiveSince = new HashMap<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean settled = true;
+            for (String jar : jars) {
+                Bundle b = Stream.of(ctx.getBundles()).filter(x -> x.getLocation() != null && x.getLocation().endsWith("/" + jar))
+                        .findFirst().orElse(null);
+                if (b == null) {
+                    settled = false;
+                } else if (b.getState() != Bundle.ACTIVE) {
+                    long since = inactiveSince.computeIfAbsent(jar, k -> System.nanoTime());
+                    settled &= System.nanoTime() - since > 1_000_000_000L;
+                }
+            }
+            if (settled) {
+                return;
+            }
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     public BundleContext context() {

@@ -53,7 +53,11 @@ public final class Main {
             phaseTimeout = seconds("GENBENCH_PHASE_TIMEOUT", System.getenv("GENBENCH_PHASE_TIMEOUT"));
         }
         // Validated here so a bad value is a usage error before anything starts; Host.start applies it.
-        int threadCount = HostThreads.decide(threads, Runtime.getRuntime().availableProcessors()).threads();
+        HostThreads.Decision decided = HostThreads.decide(threads, Runtime.getRuntime().availableProcessors());
+        if (threads != null && decided.note() != null) {
+            System.err.println("genbench: " + decided.note());
+        }
+        int threadCount = decided.threads();
         if (args.isEmpty() || args.get(0).equals("help") || args.get(0).equals("--help")) {
             System.out.println(usage());
             return args.isEmpty() ? 1 : 0;

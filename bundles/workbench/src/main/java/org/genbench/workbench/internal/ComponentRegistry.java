@@ -62,6 +62,22 @@ public final class ComponentRegistry {
         }
     }
 
+    /**
+     * True while the framework itself is stopping (a signal, the end of the CLI): components leave then because the
+     * workbench goes, not because a plug-in was removed.
+     */
+    boolean frameworkStopping() {
+        if (context == null) {
+            return false;
+        }
+        try {
+            Bundle system = context.getBundle(0);
+            return system == null || system.getState() == Bundle.STOPPING;
+        } catch (IllegalStateException e) {
+            return true; // our own context is no longer valid: we are being stopped
+        }
+    }
+
     /** Bundles that did not resolve or start, and components that failed to activate, each with the reason. */
     List<String> notStarted() {
         return context == null ? List.of() : PluginHealth.problems(context, scr);

@@ -185,7 +185,7 @@ final class Composer {
                 long fit = Math.max(0, (memoryBudget - Math.min(others, memoryBudget)) / d.bytesEach());
                 problems.add(e.getKey().label() + ".config." + d.field() + ": " + d.count() + " "
                         + d.what() + " need at least " + bytes(d.bytes()) + ", more than the " + bytes(memoryBudget)
-                        + " a run can hold here (the JVM's maximum heap); at most " + fit + " fit");
+                        + " a run may hold here (the JVM's maximum heap, or genbench.memory if lower); at most " + fit + " fit");
                 named = true;
             }
         }
@@ -196,7 +196,7 @@ final class Composer {
                             + bytes(e.getValue().bytes()))
                     .collect(Collectors.joining(", "));
             problems.add("together the settings need at least " + bytes(total) + ", more than the " + bytes(memoryBudget)
-                    + " a run can hold here (the JVM's maximum heap): " + all);
+                    + " a run may hold here (the JVM's maximum heap, or genbench.memory if lower): " + all);
         }
     }
 

@@ -131,8 +131,13 @@ final class Runner {
         }
         Consumer<Registered> departure = gone -> {
             if (c.all().stream().anyMatch(p -> p.registered().serviceId() == gone.serviceId())) {
-                control.stop(RunStore.FAILED, gone.role().label + " '" + gone.name() + "' (bundle " + gone.bundle()
-                        + ") was removed while the run used it");
+                if (registry.frameworkStopping()) {
+                    control.stop(RunStore.INTERRUPTED, WorkbenchImpl.STOPPING + " during " + control.phase()
+                            + (control.component().isEmpty() ? "" : " of " + control.component()));
+                } else {
+                    control.stop(RunStore.FAILED, gone.role().label + " '" + gone.name() + "' (bundle " + gone.bundle()
+                            + ") was removed while the run used it");
+                }
             }
         };
         registry.onDeparture(departure);
@@ -320,12 +325,16 @@ final class Runner {
                 if (model instanceof Persistent p) {
                     listener.phase(id, "checkpoint", c.model().id());
                     Path tmp = RunStore.inside(dir, "checkpoint.tmp");
-                    RunCheckpoints.deleteTree(tmp);
-                    Files.createDirectories(tmp);
-                    p.save(tmp);
-                    check(control);
-                    RunCheckpoints.deleteTree(dir.resolve("checkpoint"));
-                    Files.move(tmp, dir.resolve("checkpoint"), StandardCopyOption.ATOMIC_MOVE);
+                    try {
+                        RunCheckpoints.deleteTree(tmp);
+                        Files.createDirectories(tmp);
+                        p.save(tmp);
+                        check(control);
+                        RunCheckpoints.deleteTree(dir.resolve("checkpoint"));
+                        Files.move(tmp, dir.resolve("checkpoint"), StandardCopyOption.ATOMIC_MOVE);
+                    } finally {
+                        RunCheckpoints.deleteTree(tmp); // what a failed save (a full disk) left half written
+                    }
                 }
 
                 Path samplesDir = Files.createDirectories(dir.resolve("samples"));

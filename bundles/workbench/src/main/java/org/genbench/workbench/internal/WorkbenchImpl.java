@@ -45,29 +45,39 @@ import org.osgi.service.component.annotations.Reference;
  */
 @Component(service = Workbench.class)
 public final class WorkbenchImpl implements Workbench {
+    static final String STOPPING = "the workbench stopped while the run was going (a signal such as Ctrl-C or kill, or a"
+            + " shutdown)";
+
     private final ComponentRegistry registry;
     private final Path workspace;
     private final BundleContext context;
     private final Map<String, String> libraries;
     private final String gitCommit;
     private final Duration phaseTimeout;
+    private final long memoryBudget;
     private final Map<String, RunControl> active = new ConcurrentHashMap<>();
 
     @Activate
     public WorkbenchImpl(@Reference ComponentRegistry registry, BundleContext context) {
         this(registry, Path.of(property(context, "genbench.workspace", "workspace")).toAbsolutePath(), context,
                 parseLibraries(property(context, "genbench.libraries", "")), property(context, "genbench.git.commit", "unknown"),
-                seconds(property(context, "genbench.phase.timeout", "0")));
+                seconds(property(context, "genbench.phase.timeout", "0")),
+                memory(property(context, "genbench.memory", "")));
         new RunStore(workspace.resolve("runs")).reclaimStale();
     }
 
     WorkbenchImpl(ComponentRegistry registry, Path workspace, BundleContext context, Map<String, String> libraries,
                   String gitCommit) {
-        this(registry, workspace, context, libraries, gitCommit, Duration.ZERO);
+        this(registry, workspace, context, libraries, gitCommit, Duration.ZERO, Runtime.getRuntime().maxMemory());
     }
 
+    /**
+     * @param memoryBudget bytes the settings of one run may ask for (checked at compose time); at most the JVM's
+     *                     maximum heap
+     */
     WorkbenchImpl(ComponentRegistry registry, Path workspace, BundleContext context, Map<String, String> libraries,
-                  String gitCommit, Duration phaseTimeout) {
+                  String gitCommit, Duration phaseTimeout, long memoryBudget) {
+        this.memoryBudget = memoryBudget;
         this.registry = registry;
         this.workspace = workspace;
         this.context = context;
@@ -80,8 +90,7 @@ public final class WorkbenchImpl implements Workbench {
     @Deactivate
     void deactivate() {
         for (RunControl c : active.values()) {
-            c.stop(RunStore.INTERRUPTED, "the workbench stopped while the run was going (a signal such as Ctrl-C or"
-                    + " kill, or a shutdown) during " + c.phase() + (c.component().isEmpty() ? "" : " of " + c.component()));
+            c.stop(RunStore.INTERRUPTED, STOPPING + " during " + c.phase() + (c.component().isEmpty() ? "" : " of " + c.component()));
         }
         long deadline = System.nanoTime() + Runner.GRACE.toNanos() + 1_000_000_000L;
         while (!active.isEmpty() && System.nanoTime() < deadline) {
@@ -91,6 +100,17 @@ public final class WorkbenchImpl implements Workbench {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    /** {@code genbench.memory} in bytes, never more than the JVM's maximum heap. */
+    static long memory(String value) {
+        long heap = Runtime.getRuntime().maxMemory();
+        try {
+            long asked = Long.parseLong(value.trim());
+            return asked > 0 ? Math.min(asked, heap) : heap;
+        } catch (NumberFormatException e) {
+            return heap;
         }
     }
 
@@ -149,12 +169,12 @@ public final class WorkbenchImpl implements Workbench {
 
     @Override
     public void check(ExperimentSpec spec) throws CompositionException {
-        new Composer(registry).compose(spec);
+        new Composer(registry, memoryBudget).compose(spec);
     }
 
     @Override
     public RunResult run(ExperimentSpec spec, RunListener listener) throws CompositionException, RunFailedException {
-        Composition composition = new Composer(registry).compose(spec);
+        Composition composition = new Composer(registry, memoryBudget).compose(spec);
         return newRunner().run(composition, listener == null ? RunListener.NONE : listener);
     }
 
@@ -174,7 +194,7 @@ public final class WorkbenchImpl implements Workbench {
         if (RunStore.COMPLETED.equals(status) && !force) {
             throw new RunCompleteException(dir.getFileName().toString(), run.path("finished").asText(""));
         }
-        Composition composition = new Composer(registry).compose(readSpec(dir.resolve(RunStore.SPEC_JSON)));
+        Composition composition = new Composer(registry, memoryBudget).compose(readSpec(dir.resolve(RunStore.SPEC_JSON)));
         return newRunner().run(composition, listener == null ? RunListener.NONE : listener, dir, run);
     }
 

@@ -246,7 +246,7 @@ class ComposerTest {
                 List.of(ComponentSpec.of("hungry", Map.of("draws", 100_000))), List.of());
         CompositionException e = assertThrows(CompositionException.class, () -> composer.compose(big));
         assertEquals(List.of("samplers[0] (hungry).config.draws: 100000 draws of 3 values need at least 2.4 MB, more than "
-                + "the 1.0 MB a run can hold here (the JVM's maximum heap); at most 41666 fit"), e.problems());
+                + "the 1.0 MB a run may hold here (the JVM's maximum heap, or genbench.memory if lower); at most 41666 fit"), e.problems());
         ExperimentSpec small = new ExperimentSpec("x", 1L, ComponentSpec.of("d"), ComponentSpec.of("ebm"), ComponentSpec.of("t"),
                 List.of(ComponentSpec.of("hungry", Map.of("draws", 41_666))), List.of());
         assertEquals(41_666, ((HungryConfig) assertDoesNotThrow(() -> composer.compose(small)).samplers().get(0).config()).draws());
