@@ -14,8 +14,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Felix's storage folder ({@code genbench-felix-*} in the temporary directory): created with an {@code owner} file
- * naming this process (pid and start time), deleted when the host closes, and reclaimed at the next start when the
+ * The host's temporary folder ({@code genbench-felix-*} in the temporary directory, holding Felix's storage in
+ * {@code felix/} and FileInstall's in {@code fileinstall/}): created with an {@code owner} file naming this process
+ * (pid and start time), deleted when the host closes, and reclaimed at the next start when the
  * process that owned it is gone (killed with SIGKILL, or by the kernel for memory), so killed runs leave nothing
  * behind for long.
  */

@@ -67,7 +67,8 @@ public final class Host implements AutoCloseable {
         packages.put("org.genbench.host", "0.1.0");
 
         Map<String, String> props = new HashMap<>();
-        props.put(Constants.FRAMEWORK_STORAGE, storage.toString());
+        // Felix cleans its storage on first init: it gets a folder of its own beside the owner file.
+        props.put(Constants.FRAMEWORK_STORAGE, storage.resolve("felix").toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SystemPackages.header(packages));
         props.put("felix.log.level", "1");
