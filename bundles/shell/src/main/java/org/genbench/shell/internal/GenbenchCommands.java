@@ -34,6 +34,7 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=list",
         "osgi.command.function=runs",
         "osgi.command.function=resume",
+        "osgi.command.function=cancel",
         "osgi.command.function=compare"})
 public final class GenbenchCommands implements HostCommand {
     private final Workbench workbench;
@@ -46,7 +47,7 @@ public final class GenbenchCommands implements HostCommand {
     @Override
     public int execute(List<String> args, PrintStream out, PrintStream err) {
         if (args.isEmpty()) {
-            err.println("no verb given; verbs: run, check, resume, list, runs, compare");
+            err.println("no verb given; verbs: run, check, resume, cancel, list, runs, compare");
             return 2;
         }
         List<String> rest = args.subList(1, args.size());
@@ -56,10 +57,11 @@ public final class GenbenchCommands implements HostCommand {
             case "list" -> list(out, err);
             case "runs" -> runs(out, err);
             case "resume" -> resume(rest, out, err);
+            case "cancel" -> cancel(rest, out, err);
             case "compare" -> compare(rest, out, err);
             case "bench-handoff" -> HandoffBenchmark.run(out);
             default -> {
-                err.println("unknown verb '" + args.get(0) + "'; verbs: run, check, resume, list, runs, compare");
+                err.println("unknown verb '" + args.get(0) + "'; verbs: run, check, resume, cancel, list, runs, compare");
                 yield 2;
             }
         };
@@ -84,6 +86,29 @@ public final class GenbenchCommands implements HostCommand {
 
     public void resume(String... args) {
         resume(List.of(args), System.out, System.out);
+    }
+
+    /** In the console, a run started in the background ({@code genbench:run spec.json &}) is stopped with this. */
+    public void cancel(String... runs) {
+        cancel(List.of(runs), System.out, System.out);
+    }
+
+    private int cancel(List<String> ids, PrintStream out, PrintStream err) {
+        if (ids.isEmpty()) {
+            List<String> active = workbench.activeRuns();
+            err.println("name a run to cancel; under way here: " + (active.isEmpty() ? "none" : String.join(", ", active)));
+            return 2;
+        }
+        int status = 0;
+        for (String id : ids) {
+            if (workbench.cancel(id)) {
+                out.println("run " + id + ": asked to stop; it is recorded as interrupted at its next step");
+            } else {
+                err.println("run " + id + " is not under way in this workbench; under way: " + workbench.activeRuns());
+                status = 1;
+            }
+        }
+        return status;
     }
 
     public void compare(String... runs) {
