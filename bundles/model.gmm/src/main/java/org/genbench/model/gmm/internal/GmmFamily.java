@@ -18,7 +18,10 @@ import org.genbench.api.Rng;
 import org.genbench.api.Score;
 import org.osgi.service.component.annotations.Component;
 
-/** Gaussian mixtures with full covariances over real vectors, fitted by EM like scikit-learn's GaussianMixture. */
+/**
+ * Gaussian mixtures over real vectors with scikit-learn's four covariance structures, fitted by EM like
+ * scikit-learn's GaussianMixture, optionally from user-given initial weights, means and precisions.
+ */
 @Component(service = ModelFamily.class)
 public final class GmmFamily implements ModelFamily<GmmFamily.Config> {
     public static final String NAME = "gmm";
@@ -26,18 +29,30 @@ public final class GmmFamily implements ModelFamily<GmmFamily.Config> {
     static final String FULL = "full";
     static final String KMEANS_PLUS_PLUS = "kmeans++";
     static final String RANDOM = "random";
+    /** scikit-learn's {@code _check_weights}: |1 - sum| within numpy's allclose absolute tolerance. */
+    static final double WEIGHT_SUM_TOLERANCE = 1e-8;
 
     /**
      * @param components       number of mixture components k (default 8, at least 1)
-     * @param covariance       covariance structure; only {@code full} so far
+     * @param covariance       covariance structure, as scikit-learn's {@code covariance_type}: {@code full} (default;
+     *                         one matrix per component), {@code tied} (one matrix shared by all), {@code diag} (one
+     *                         diagonal per component) or {@code spherical} (one variance per component)
      * @param regCovar         added to every covariance diagonal after each M step, as scikit-learn's
      *                         {@code reg_covar} (default 1e-6, 0 to 1e6: a variance, in squared data units)
      * @param init             {@code kmeans++} (k-means++ seeding, Lloyd iterations, then an M step on the hard
      *                         assignments, like scikit-learn's {@code init_params='kmeans'}) or {@code random}
      *                         (random responsibilities, then an M step)
      * @param kmeansIterations Lloyd iterations after seeding (default 20, 0 to 10000; 0 keeps the seeds)
+     * @param weightsInit      initial weights, k values in [0, 1] summing to 1 (scikit-learn's {@code weights_init});
+     *                         default from {@code init}
+     * @param meansInit        initial means, k rows of d values (scikit-learn's {@code means_init}); default from
+     *                         {@code init}
+     * @param precisionsInit   initial precisions (inverse covariances; scikit-learn's {@code precisions_init}),
+     *                         shaped by {@code covariance}: full [k][d][d], tied [d][d], diag [k][d], spherical [k];
+     *                         symmetric positive definite matrices or positive values. Default from {@code init}
      */
-    public record Config(Integer components, String covariance, Double regCovar, String init, Integer kmeansIterations) {
+    public record Config(Integer components, String covariance, Double regCovar, String init, Integer kmeansIterations,
+                         double[] weightsInit, double[][] meansInit, Object precisionsInit) {
         public Config {
             components = components == null ? 8 : components;
             covariance = covariance == null ? FULL : covariance;
@@ -47,10 +62,7 @@ public final class GmmFamily implements ModelFamily<GmmFamily.Config> {
             if (components < 1) {
                 throw new IllegalArgumentException("components must be >= 1, was " + components);
             }
-            if (!covariance.equals(FULL)) {
-                throw new IllegalArgumentException("covariance must be 'full' (the only structure implemented), was '"
-                        + covariance + "'");
-            }
+            CovarianceType type = CovarianceType.of(covariance);
             if (!(regCovar >= 0 && regCovar <= 1e6)) {
                 throw new IllegalArgumentException("regCovar must be in 0..1e6, was " + regCovar);
             }
@@ -60,11 +72,88 @@ public final class GmmFamily implements ModelFamily<GmmFamily.Config> {
             if (kmeansIterations < 0 || kmeansIterations > 10_000) {
                 throw new IllegalArgumentException("kmeansIterations must be in 0..10000, was " + kmeansIterations);
             }
+            weightsInit = weightsInit == null ? null : checkWeights(weightsInit.clone(), components);
+            meansInit = meansInit == null ? null : checkMeans(CovarianceType.copy(meansInit), components);
+            precisionsInit = precisionsInit == null ? null : InitialPrecisions.parse(precisionsInit, type, components);
+            if (meansInit != null && precisionsInit != null) {
+                InitialPrecisions.checkDimension(precisionsInit, type, meansInit[0].length);
+            }
+        }
+
+        /** The first five settings; no initial parameters. */
+        public Config(Integer components, String covariance, Double regCovar, String init, Integer kmeansIterations) {
+            this(components, covariance, regCovar, init, kmeansIterations, null, null, null);
         }
 
         /** All defaults. */
         public static Config defaults() {
             return new Config(null, null, null, null, null);
+        }
+
+        CovarianceType covarianceType() {
+            return CovarianceType.of(covariance);
+        }
+
+        // Records compare arrays by identity; two configs with equal initial values are the same settings.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Config c && components.equals(c.components) && covariance.equals(c.covariance)
+                    && regCovar.equals(c.regCovar) && init.equals(c.init) && kmeansIterations.equals(c.kmeansIterations)
+                    && Arrays.equals(weightsInit, c.weightsInit) && Arrays.deepEquals(meansInit, c.meansInit)
+                    && Objects.deepEquals(precisionsInit, c.precisionsInit);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(components, covariance, regCovar, init, kmeansIterations, Arrays.hashCode(weightsInit),
+                    Arrays.deepHashCode(meansInit), Arrays.deepHashCode(new Object[] {precisionsInit}));
+        }
+
+        @Override
+        public String toString() {
+            return "Config[components=" + components + ", covariance=" + covariance + ", regCovar=" + regCovar
+                    + ", init=" + init + ", kmeansIterations=" + kmeansIterations + ", weightsInit="
+                    + Arrays.toString(weightsInit) + ", meansInit=" + Arrays.deepToString(meansInit)
+                    + ", precisionsInit=" + Arrays.deepToString(new Object[] {precisionsInit}) + "]";
+        }
+
+        private static double[] checkWeights(double[] w, int k) {
+            if (w.length != k) {
+                throw new IllegalArgumentException("weightsInit must have components=" + k + " entries, has "
+                        + w.length);
+            }
+            double sum = 0;
+            for (int j = 0; j < k; j++) {
+                if (!(w[j] >= 0 && w[j] <= 1)) {
+                    throw new IllegalArgumentException("weightsInit[" + j + "] must lie in [0, 1], was " + w[j]);
+                }
+                sum += w[j];
+            }
+            if (!(Math.abs(1 - sum) <= WEIGHT_SUM_TOLERANCE)) {
+                throw new IllegalArgumentException("weightsInit must sum to 1 (within " + WEIGHT_SUM_TOLERANCE
+                        + ", as scikit-learn), sums to " + sum);
+            }
+            return w;
+        }
+
+        private static double[][] checkMeans(double[][] m, int k) {
+            if (m.length != k) {
+                throw new IllegalArgumentException("meansInit must have components=" + k + " rows, has " + m.length);
+            }
+            for (int j = 0; j < k; j++) {
+                if (m[j] == null || m[j].length == 0 || m[j].length != m[0].length) {
+                    throw new IllegalArgumentException("meansInit rows must all have the same number (>= 1) of "
+                            + "values; row 0 has " + (m[0] == null ? 0 : m[0].length) + ", row " + j + " has "
+                            + (m[j] == null ? 0 : m[j].length));
+                }
+                for (int a = 0; a < m[j].length; a++) {
+                    if (!Double.isFinite(m[j][a])) {
+                        throw new IllegalArgumentException("meansInit[" + j + "][" + a + "] must be finite, was "
+                                + m[j][a]);
+                    }
+                }
+            }
+            return m;
         }
     }
 
@@ -75,7 +164,8 @@ public final class GmmFamily implements ModelFamily<GmmFamily.Config> {
 
     @Override
     public String description() {
-        return "Gaussian mixture with full covariances, fitted by EM (k-means++ init); exact density, score and sampling";
+        return "Gaussian mixture (full, tied, diag or spherical covariances), fitted by EM as scikit-learn's"
+                + " GaussianMixture (k-means++, random or given initial parameters); exact density, score and sampling";
     }
 
     @Override
@@ -89,21 +179,41 @@ public final class GmmFamily implements ModelFamily<GmmFamily.Config> {
                 Persistent.class);
     }
 
-    /** A mixture cannot have more components than there are examples to initialize them from. */
+    /**
+     * A mixture cannot have more components than there are examples to initialize them from, and initial means and
+     * precisions must be for the data's dimension: refused at compose time, not when the run starts.
+     */
     @Override
     public void checkData(Config config, DataSize data) {
         long n = data.rows("train");
         if (n > 0 && config.components() > n) {
             throw new IllegalArgumentException("components must be <= the " + n + " training examples, was " + config.components());
         }
+        long[] shape = data.sampleShape();
+        if (shape.length != 1) {
+            throw new IllegalArgumentException("gmm models vectors; the dataset's examples are shaped " + Arrays.toString(shape));
+        }
+        long d = shape[0];
+        if (config.meansInit() != null && config.meansInit()[0].length != d) {
+            throw new IllegalArgumentException("meansInit has rows of " + config.meansInit()[0].length
+                    + " values, but the data has dimension " + d);
+        }
+        if (config.precisionsInit() != null && d <= Integer.MAX_VALUE) {
+            InitialPrecisions.checkDimension(config.precisionsInit(), config.covarianceType(), (int) d);
+        }
     }
 
-    /** Covariances (k x d x d) and, while fitting, responsibilities and log-densities (2 x n x k), as doubles. */
+    /** Per component: its covariance (d x d, d or 1 values), mean and weight; while fitting, 2 x n responsibilities. */
     @Override
     public java.util.List<MemoryDemand> memory(Config config, DataSize data) {
         long d = data.dimension();
         long n = Math.max(1, data.rows("train"));
-        return java.util.List.of(new MemoryDemand("components", config.components(), 8 * (d * d + d + 1 + 2 * n),
+        long covariance = switch (config.covarianceType()) {
+            case FULL -> d * d;
+            case DIAG -> d;
+            case TIED, SPHERICAL -> 1;
+        };
+        return java.util.List.of(new MemoryDemand("components", config.components(), 8 * (covariance + d + 1 + 2 * n),
                 "components over " + n + " examples of " + d + " values"));
     }
 
@@ -124,6 +234,19 @@ public final class GmmFamily implements ModelFamily<GmmFamily.Config> {
         if (shape[0] < 1 || shape[0] > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("gmm needs a dimension between 1 and " + Integer.MAX_VALUE
                     + "; dataset '" + data.name() + "' has " + shape[0]);
+        }
+        int d = (int) shape[0];
+        if (config.meansInit() != null && config.meansInit()[0].length != d) {
+            throw new IllegalArgumentException("meansInit has rows of " + config.meansInit()[0].length
+                    + " values, but dataset '" + data.name() + "' has dimension " + d);
+        }
+        if (config.precisionsInit() != null) {
+            try {
+                InitialPrecisions.checkDimension(config.precisionsInit(), config.covarianceType(), d);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage() + " (dataset '" + data.name() + "' has dimension "
+                        + d + ")", e);
+            }
         }
         return new GmmModel(config, data);
     }
