@@ -153,6 +153,20 @@ final class ConfigBinder {
             throw new IllegalArgumentException(where + ": expected one of " + Arrays.toString(raw.getEnumConstants())
                     + ", got " + show(value));
         }
+        if (raw.isArray()) {
+            if (!(value instanceof List<?> list)) {
+                throw new IllegalArgumentException(where + ": expected a list, got " + show(value));
+            }
+            Object array = java.lang.reflect.Array.newInstance(raw.getComponentType(), list.size());
+            for (int i = 0; i < list.size(); i++) {
+                Object element = convert(raw.getComponentType(), list.get(i), where + "[" + i + "]");
+                if (element == null && raw.getComponentType().isPrimitive()) {
+                    throw new IllegalArgumentException(where + "[" + i + "]: expected a number, got null");
+                }
+                java.lang.reflect.Array.set(array, i, element);
+            }
+            return array;
+        }
         if (List.class.isAssignableFrom(raw)) {
             if (!(value instanceof List<?> list)) {
                 throw new IllegalArgumentException(where + ": expected a list, got " + show(value));

@@ -259,6 +259,25 @@ class ComposerTest {
     record HungryConfig(Integer draws) {
     }
 
+    record Arrays(double[] weights, double[][] means, java.util.List<Integer> size, Object free) {
+    }
+
+    @Test
+    void arraysListsAndFreeValuesAreBoundStrictly() {
+        Arrays a = ConfigBinder.bind(Arrays.class, Map.of("weights", List.of(0.5, 1), "means", List.of(List.of(1, 2.5)),
+                "size", List.of(3, 4), "free", List.of("x", 1)), "model (m).config");
+        assertEquals(List.of(0.5, 1.0), java.util.Arrays.stream(a.weights()).boxed().toList());
+        assertEquals(2.5, a.means()[0][1]);
+        assertEquals(List.of(3, 4), a.size());
+        assertEquals(List.of("x", 1), a.free());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConfigBinder.bind(Arrays.class,
+                Map.of("means", List.of(List.of(1, "2"))), "model (m).config"));
+        assertEquals("model (m).config.means[0][1]: expected a number, got \"2\" (a string)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ConfigBinder.bind(Arrays.class,
+                Map.of("size", List.of(1.5)), "model (m).config"));
+        assertEquals("model (m).config.size[0]: expected an integer, got 1.5 (a number)", e.getMessage());
+    }
+
     static final class Hungry implements Sampler<HungryConfig> {
         public String name() {
             return "hungry";
