@@ -245,6 +245,8 @@ class FaultsIT {
         assertEquals(1, p.exitValue(), out);
         assertTrue(out.contains("--threads " + (cores + 5) + " is more than the " + cores + " cores available; using " + cores), out);
         assertTrue(out.contains("timed out: sample of faulty ran longer than the phase timeout of 2 s"), out);
+        assertEquals("failed", runJson("cli-timeout").path("status").asText());
+        assertEquals(List.of(), TestHost.storageFolders(tmp));
         Process bad = TestHost.cli(workspace, tmp, workspace.resolve("bad.log"), List.of(), null, "--threads", "zero", "list");
         assertTrue(bad.waitFor(60, TimeUnit.SECONDS));
         assertEquals(2, bad.exitValue());
