@@ -32,7 +32,7 @@ import org.genbench.api.Sampler;
 import org.genbench.api.Score;
 import org.genbench.api.tensor.DType;
 import org.genbench.api.tensor.Tensor;
-import org.genbench.sampler.mcmc.diagnostics.McmcDiagnostics;
+import org.genbench.stats.McmcDiagnostics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

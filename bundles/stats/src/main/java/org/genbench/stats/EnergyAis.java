@@ -1,12 +1,9 @@
-package org.genbench.eval.likelihood.internal;
+package org.genbench.stats;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleUnaryOperator;
 import org.apache.arrow.memory.BufferAllocator;
-import org.genbench.api.DataInfo;
 import org.genbench.api.Energy;
 import org.genbench.api.Rng;
 import org.genbench.api.tensor.DType;
@@ -23,34 +20,14 @@ import org.genbench.api.tensor.Tensor;
  * spread of the weights (delta method) and says nothing about a bias from too few intermediate distributions.
  *
  * <p>Kernels: for binary data the base is a factorized Bernoulli and the step a Metropolis flip of one random site
- * per chain; otherwise the base is a diagonal Gaussian and the step MALA preconditioned by the base's variances,
- * whose step size is tuned between temperatures from the previous temperature's acceptance (Energy supplies the
- * gradient).
+ * per chain, so with fewer distributions than sites most sites never move and the standard error understates the
+ * error (a bipartite model has {@link BlockGibbsAis}, whose every step is a complete sweep); otherwise the base is a
+ * diagonal Gaussian and the step MALA preconditioned by the base's variances, whose step size is tuned between
+ * temperatures from the previous temperature's acceptance (Energy supplies the gradient).
  */
-final class AnnealedImportanceSampling {
+public final class EnergyAis {
     static final double INITIAL_STEP = 0.1;
     static final double TARGET_ACCEPTANCE = 0.57;
-
-    record Settings(int distributions, int chains, String schedule) {
-    }
-
-    record Result(double logZ, double logZSe, double weightEss, double acceptance, String base, String kernel) {
-        Map<String, Object> protocol(Settings s) {
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("ais_intermediate_distributions", s.distributions());
-            p.put("ais_chains", s.chains());
-            p.put("ais_schedule", s.schedule());
-            p.put("ais_base", base);
-            p.put("ais_kernel", kernel);
-            p.put("ais_log_z", logZ);
-            p.put("ais_log_z_se", logZSe);
-            p.put("ais_weight_ess", weightEss);
-            p.put("ais_acceptance", acceptance);
-            p.put("ais_note", "log Z from the mean importance weight: unbiased for Z, so a lower bound on log Z in"
-                    + " expectation; the standard error is the weights' spread only");
-            return p;
-        }
-    }
 
     private final Energy energy;
     private final long[] sampleShape;
@@ -58,7 +35,11 @@ final class AnnealedImportanceSampling {
     private final DType dtype;
     private final BufferAllocator allocator;
 
-    AnnealedImportanceSampling(Energy energy, long[] sampleShape, DType dtype, BufferAllocator allocator) {
+    /**
+     * @param sampleShape the shape of one state
+     * @param dtype the element type of the states handed to the energy (the data's)
+     */
+    public EnergyAis(Energy energy, long[] sampleShape, DType dtype, BufferAllocator allocator) {
         this.energy = energy;
         this.sampleShape = sampleShape.clone();
         long d = 1;
@@ -70,28 +51,12 @@ final class AnnealedImportanceSampling {
         this.allocator = allocator;
     }
 
-    static double beta(int t, Settings s) {
-        int k = s.distributions();
-        if (s.schedule().equals("linear")) {
-            return (double) t / k;
-        }
-        // Sigmoid schedule (Grosse, Maddison, Salakhutdinov 2013): dense near both ends, where the weights change most.
-        double delta = 4;
-        double lo = sigmoid(-delta);
-        double hi = sigmoid(delta);
-        return (sigmoid(delta * (2.0 * t / k - 1)) - lo) / (hi - lo);
-    }
-
-    private static double sigmoid(double z) {
-        return 1 / (1 + Math.exp(-z));
-    }
-
     /**
      * @param data rows the base is fitted to (per-dimension mean and spread, or frequency of ones)
      * @param toModelSpace maps a data value to where the energy is defined (dequantization), before fitting
      * @param binary whether x takes values in {0, 1}
      */
-    Result logPartition(Tensor data, DoubleUnaryOperator toModelSpace, boolean binary, Settings s, Rng rng,
+    public AisResult logPartition(Tensor data, DoubleUnaryOperator toModelSpace, boolean binary, AisSettings s, Rng rng,
             BooleanSupplier cancelled) {
         int k = s.chains();
         double[] w = new double[k];
@@ -111,7 +76,7 @@ final class AnnealedImportanceSampling {
                 throw new CancellationException("AIS cancelled at intermediate distribution " + t + " of "
                         + s.distributions());
             }
-            double b = beta(t, s);
+            double b = s.beta(t);
             for (int c = 0; c < k; c++) {
                 w[c] += (b - previous) * (-e[c] - base.logDensity(x, c * dim));
             }
@@ -125,27 +90,13 @@ final class AnnealedImportanceSampling {
                 step = Math.min(10, Math.max(1e-4, step * Math.exp(rate - TARGET_ACCEPTANCE)));
             }
         }
-        double max = Double.NEGATIVE_INFINITY;
-        for (double v : w) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        double sumSq = 0;
-        for (double v : w) {
-            double r = Math.exp(v - max);
-            sum += r;
-            sumSq += r * r;
-        }
-        double mean = sum / k;
-        double var = (sumSq / k - mean * mean) * k / (k - 1.0);
-        double logZ = max + Math.log(mean);
-        double se = Math.sqrt(Math.max(var, 0) / k) / mean;
+        double[] summary = AisResult.summarize(w);
         String baseName = binary ? "factorized Bernoulli, data frequencies (add-one smoothed)"
                 : "diagonal Gaussian, data mean and standard deviation";
         String kernel = binary ? "Metropolis, flip one uniformly chosen site per chain per distribution"
                 : "MALA preconditioned by the base variances, one step per distribution, step size tuned between"
                         + " distributions toward acceptance " + TARGET_ACCEPTANCE;
-        return new Result(logZ, se, sum * sum / sumSq, (double) accepted / proposed, baseName, kernel);
+        return new AisResult(summary[0], summary[1], summary[2], (double) accepted / proposed, baseName, kernel, s, w);
     }
 
     private int flipStep(double[] x, double[] e, Base base, double b, Rng rng) {

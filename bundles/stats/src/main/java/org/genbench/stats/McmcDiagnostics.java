@@ -1,4 +1,4 @@
-package org.genbench.sampler.mcmc.diagnostics;
+package org.genbench.stats;
 
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package org.genbench.sampler.mcmc.diagnostics;
+package org.genbench.stats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
