@@ -263,6 +263,10 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
             public String label() {
                 return name;
             }
+
+            public Map<String, Object> protocol() {
+                return bound.boundProtocol();
+            }
         };
     }
 

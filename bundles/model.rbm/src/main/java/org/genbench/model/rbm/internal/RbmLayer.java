@@ -1,0 +1,247 @@
+package org.genbench.model.rbm.internal;
+
+import org.genbench.api.Rng;
+
+/**
+ * One restricted Boltzmann machine: d visible units (Bernoulli, or Gaussian with a fixed standard deviation sigma),
+ * h Bernoulli hidden units, couplings W (d x h, row-major), visible biases b and hidden biases c. Energies:
+ *
+ * <pre>
+ *   Bernoulli-Bernoulli:  E(v, h) = -b.v - c.h - v.W h
+ *   Gaussian-Bernoulli:   E(v, h) = |v - b|^2 / (2 sigma^2) - c.h - (v / sigma).W h
+ * </pre>
+ *
+ * so that E(v, h) = U(v) - h.a(v) with hidden field a(v) = c + W^T v / sigma (sigma = 1 for Bernoulli units), and
+ * v | h has log-odds b + W h (Bernoulli) or mean b + sigma W h and variance sigma^2 (Gaussian). The free energy is
+ * F(v) = U(v) - sum_j softplus(a_j(v)).
+ *
+ * <p>All arithmetic is float64: the products go to BLAS, the rest are plain loops. Randomness is drawn in a fixed,
+ * documented order so that a twin in another language can replay it: {@link #sampleHidden} draws one uniform per
+ * hidden unit, rows in order, and sets h = 1 when u &lt; sigmoid(a); {@link #sampleVisible} does the same with the
+ * visible log-odds, or adds sigma times one {@code nextGaussian} per unit to the mean.
+ *
+ * <p>Training ({@link #contrastiveStep}) minimizes mean F(positive) - mean F(negative) with classical momentum and an
+ * L2 penalty on W. The momentum buffers live here so that a checkpoint holds them.
+ */
+final class RbmLayer {
+    final int d;
+    final int h;
+    final boolean gaussian;
+    final double sigma;
+    final double[] w;
+    final double[] b;
+    final double[] c;
+    // Momentum buffers: a few lines of SGD with momentum, to be replaced by the nn bundle's optimizer when it lands.
+    final double[] uw;
+    final double[] ub;
+    final double[] uc;
+    long steps;
+    /** Column means of the positive data this layer was trained on, and how many rows they cover (the AIS base). */
+    final double[] dataMean;
+    long dataCount;
+
+    RbmLayer(int d, int h, boolean gaussian, double sigma) {
+        if (d < 1 || h < 1) {
+            throw new IllegalArgumentException("an RBM needs at least one visible and one hidden unit, was " + d + " x " + h);
+        }
+        this.d = d;
+        this.h = h;
+        this.gaussian = gaussian;
+        this.sigma = gaussian ? sigma : 1.0;
+        this.w = new double[Math.multiplyExact(d, h)];
+        this.b = new double[d];
+        this.c = new double[h];
+        this.uw = new double[w.length];
+        this.ub = new double[d];
+        this.uc = new double[h];
+        this.dataMean = new double[d];
+    }
+
+    /** W ~ N(0, initScale^2) (Hinton's guide: 0.01), biases at {@code hiddenBias} and 0, drawn from {@code rng}. */
+    void initialize(double initScale, double hiddenBias, Rng rng) {
+        for (int i = 0; i < w.length; i++) {
+            w[i] = initScale * rng.nextGaussian();
+        }
+        java.util.Arrays.fill(c, hiddenBias);
+    }
+
+    long parameterCount() {
+        return (long) w.length + d + h;
+    }
+
+    /** a(v) = c + W^T v / sigma for n rows of v, into {@code out} (n x h). */
+    void hiddenField(double[] v, int n, double[] out) {
+        for (int r = 0; r < n; r++) {
+            System.arraycopy(c, 0, out, r * h, h);
+        }
+        Blas.gemm(false, false, n, h, d, 1 / sigma, v, w, 1.0, out);
+    }
+
+    /** The log-odds (Bernoulli) or mean (Gaussian) of v given n rows of h, into {@code out} (n x d). */
+    void visibleField(double[] hidden, int n, double[] out) {
+        for (int r = 0; r < n; r++) {
+            System.arraycopy(b, 0, out, r * d, d);
+        }
+        Blas.gemm(false, true, n, d, h, sigma, hidden, w, 1.0, out);
+    }
+
+    /** U(v) for n rows into {@code out}. */
+    void visibleEnergy(double[] v, int n, double[] out) {
+        double inv = 1 / (2 * sigma * sigma);
+        for (int r = 0; r < n; r++) {
+            double e = 0;
+            int o = r * d;
+            if (gaussian) {
+                for (int i = 0; i < d; i++) {
+                    double z = v[o + i] - b[i];
+                    e += z * z;
+                }
+                e *= inv;
+            } else {
+                for (int i = 0; i < d; i++) {
+                    e -= b[i] * v[o + i];
+                }
+            }
+            out[r] = e;
+        }
+    }
+
+    /** F(v) for n rows into {@code out}; {@code field} is scratch of n x h. */
+    void freeEnergy(double[] v, int n, double[] out, double[] field) {
+        hiddenField(v, n, field);
+        visibleEnergy(v, n, out);
+        for (int r = 0; r < n; r++) {
+            double s = 0;
+            int o = r * h;
+            for (int j = 0; j < h; j++) {
+                s += softplus(field[o + j]);
+            }
+            out[r] -= s;
+        }
+    }
+
+    /** dF/dv for n rows into {@code out} (n x d). */
+    void freeEnergyGradient(double[] v, int n, double[] out) {
+        double[] p = new double[n * h];
+        hiddenField(v, n, p);
+        for (int k = 0; k < p.length; k++) {
+            p[k] = sigmoid(p[k]);
+        }
+        // dF/dv_i = dU/dv_i - sum_j p_j W_ij / sigma
+        Blas.gemm(false, true, n, d, h, -1 / sigma, p, w, 0.0, out);
+        double inv = 1 / (sigma * sigma);
+        for (int r = 0; r < n; r++) {
+            int o = r * d;
+            for (int i = 0; i < d; i++) {
+                out[o + i] += gaussian ? (v[o + i] - b[i]) * inv : -b[i];
+            }
+        }
+    }
+
+    /** h ~ p(h | v): one uniform per hidden unit, rows in order. */
+    void sampleHidden(double[] v, int n, Rng rng, double[] out) {
+        hiddenField(v, n, out);
+        for (int k = 0; k < n * h; k++) {
+            out[k] = rng.nextDouble() < sigmoid(out[k]) ? 1 : 0;
+        }
+    }
+
+    /** v ~ p(v | h): one uniform (Bernoulli) or one standard normal (Gaussian) per visible unit, rows in order. */
+    void sampleVisible(double[] hidden, int n, Rng rng, double[] out) {
+        visibleField(hidden, n, out);
+        for (int k = 0; k < n * d; k++) {
+            out[k] = gaussian ? out[k] + sigma * rng.nextGaussian() : (rng.nextDouble() < sigmoid(out[k]) ? 1 : 0);
+        }
+    }
+
+    /** E[v | h]: sigmoid of the log-odds, or the mean. */
+    void visibleMean(double[] hidden, int n, double[] out) {
+        visibleField(hidden, n, out);
+        if (!gaussian) {
+            for (int k = 0; k < n * d; k++) {
+                out[k] = sigmoid(out[k]);
+            }
+        }
+    }
+
+    /**
+     * One update on mean F(positive) - mean F(negative) + weightDecay / 2 |W|^2:
+     * dF/dW_ij = -(v_i / sigma) p_j, dF/dc_j = -p_j, dF/db_i = -v_i (Bernoulli) or -(v_i - b_i) / sigma^2 (Gaussian),
+     * with p = sigmoid(a(v)); then u = momentum u - rate g and theta += u. Returns the two mean free energies before the
+     * update.
+     */
+    double[] contrastiveStep(double[] pos, int np, double[] neg, int nn, double rate, double momentum,
+            double weightDecay) {
+        double[] fp = new double[np];
+        double[] fn = new double[nn];
+        double[] pp = new double[np * h];
+        double[] pn = new double[nn * h];
+        freeEnergy(pos, np, fp, pp);
+        freeEnergy(neg, nn, fn, pn);
+        for (int k = 0; k < pp.length; k++) {
+            pp[k] = sigmoid(pp[k]);
+        }
+        for (int k = 0; k < pn.length; k++) {
+            pn[k] = sigmoid(pn[k]);
+        }
+        double[] gw = new double[w.length];
+        // gW = -(1 / sigma) (pos^T pp / np - neg^T pn / nn)
+        Blas.gemm(true, false, d, h, np, -1 / (sigma * np), pos, pp, 0.0, gw);
+        Blas.gemm(true, false, d, h, nn, 1 / (sigma * nn), neg, pn, 1.0, gw);
+        double[] gb = new double[d];
+        double[] gc = new double[h];
+        double scaleB = gaussian ? 1 / (sigma * sigma) : 1.0;
+        // For Gaussian units the b_i terms of (v_i - b_i) cancel between the phases: both means are over their rows.
+        columnSums(pos, np, d, gb, -scaleB / np);
+        columnSums(neg, nn, d, gb, scaleB / nn);
+        columnSums(pp, np, h, gc, -1.0 / np);
+        columnSums(pn, nn, h, gc, 1.0 / nn);
+        for (int k = 0; k < w.length; k++) {
+            uw[k] = momentum * uw[k] - rate * (gw[k] + weightDecay * w[k]);
+            w[k] += uw[k];
+        }
+        for (int i = 0; i < d; i++) {
+            ub[i] = momentum * ub[i] - rate * gb[i];
+            b[i] += ub[i];
+        }
+        for (int j = 0; j < h; j++) {
+            uc[j] = momentum * uc[j] - rate * gc[j];
+            c[j] += uc[j];
+        }
+        steps++;
+        // The running mean of the positive data: a base for AIS that needs no data at evaluation time.
+        double[] sums = new double[d];
+        columnSums(pos, np, d, sums, 1.0);
+        long total = dataCount + np;
+        for (int i = 0; i < d; i++) {
+            dataMean[i] = (dataMean[i] * dataCount + sums[i]) / total;
+        }
+        dataCount = total;
+        return new double[] {mean(fp), mean(fn)};
+    }
+
+    private static void columnSums(double[] x, int rows, int cols, double[] out, double scale) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            for (int i = 0; i < cols; i++) {
+                out[i] += scale * x[o + i];
+            }
+        }
+    }
+
+    private static double mean(double[] x) {
+        double s = 0;
+        for (double v : x) {
+            s += v;
+        }
+        return s / x.length;
+    }
+
+    static double softplus(double z) {
+        return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+    }
+
+    static double sigmoid(double z) {
+        return 1 / (1 + Math.exp(-z));
+    }
+}
