@@ -1,4 +1,4 @@
-package org.genbench.workbench.internal.plot;
+package org.genbench.plot;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -240,6 +240,95 @@ public final class Plots {
         return image;
     }
 
+    /** Nats above the lowest energy in view that the landscape's shading spans; higher energies stay white. */
+    static final double LANDSCAPE_SPAN = 10;
+
+    /**
+     * An energy landscape over a 2-D box with trajectories on it (Langevin or MCMC chains, say): the shading is
+     * -E(x) over the {@value #LANDSCAPE_SPAN} nats below its maximum in view (the log of an unnormalized density, so
+     * equal steps of shade are equal density ratios), each path a polyline from a hollow start to a filled end, and
+     * {@code pointsXY} as dots.
+     *
+     * @param energy   E at the centres of a {@code grid x grid} lattice over {@code range}, row by row from the bottom
+     *                 (y = yMin) up, x from left to right; non-finite values are drawn as high energy
+     * @param range    {xMin, xMax, yMin, yMax}
+     * @param paths    each path's points, interleaved x, y
+     * @param pointsXY further points (final samples), interleaved x, y; may be empty
+     */
+    public static BufferedImage landscape(double[] energy, int grid, double[] range, List<double[]> paths,
+                                          double[] pointsXY, String title) {
+        if (grid < 2 || energy.length != grid * grid) {
+            throw new IllegalArgumentException("energy must hold grid x grid values with grid >= 2, got "
+                    + energy.length + " for grid " + grid);
+        }
+        if (range.length != 4 || !(range[1] > range[0]) || !(range[3] > range[2])) {
+            throw new IllegalArgumentException("range must be {xMin, xMax, yMin, yMax} with positive spans, was "
+                    + Arrays.toString(range));
+        }
+        paths.forEach(p -> checkInterleaved("path", p));
+        checkInterleaved("pointsXY", pointsXY);
+        double min = Double.POSITIVE_INFINITY;
+        for (double e : energy) {
+            if (Double.isFinite(e)) {
+                min = Math.min(min, e);
+            }
+        }
+        double[] shade = new double[grid * grid];
+        for (int r = 0; r < grid; r++) {
+            for (int c = 0; c < grid; c++) {
+                double e = energy[r * grid + c];
+                double t = Double.isFinite(e) && Double.isFinite(min) ? 1 - (e - min) / LANDSCAPE_SPAN : 0;
+                // row 0 of the shades is the top of the picture
+                shade[(grid - 1 - r) * grid + c] = Math.max(0, Math.min(1, t));
+            }
+        }
+        int side = 2 * PANEL - 60;
+        int left = 56;
+        int top = 16;
+        BufferedImage image = new BufferedImage(left + side + 20, HEADER + top + side + 36, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = begin(image);
+        drawHeader(g, title, "shading: -E over " + (int) LANDSCAPE_SPAN + " nats", image.getWidth());
+        Rectangle area = new Rectangle(left, HEADER + top, side, side);
+        Axes axes = new Axes(area, range[0], range[1], range[2], range[3]);
+        paintHeat(image, area, shade, grid);
+        drawGrid(g, axes);
+        drawDots(g, axes, pointsXY, DOTS[0]);
+        Shape clip = g.getClip();
+        g.clip(area);
+        g.setStroke(new BasicStroke(1.3f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+        for (int i = 0; i < paths.size(); i++) {
+            double[] p = paths.get(i);
+            Color color = LINES[(i + 1) % LINES.length];
+            g.setColor(new Color(color.getRed(), color.getGreen(), color.getBlue(), 200));
+            Path2D.Double line = new Path2D.Double();
+            boolean open = false;
+            for (int k = 0; k + 1 < p.length; k += 2) {
+                if (!Double.isFinite(p[k]) || !Double.isFinite(p[k + 1])) {
+                    open = false;
+                    continue;
+                }
+                if (open) {
+                    line.lineTo(axes.px(p[k]), axes.py(p[k + 1]));
+                } else {
+                    line.moveTo(axes.px(p[k]), axes.py(p[k + 1]));
+                    open = true;
+                }
+            }
+            g.draw(line);
+            if (p.length >= 2) {
+                g.setColor(color);
+                g.draw(new Ellipse2D.Double(axes.px(p[0]) - 3.5, axes.py(p[1]) - 3.5, 7, 7));
+                int e = p.length - 2;
+                g.fill(new Ellipse2D.Double(axes.px(p[e]) - 3, axes.py(p[e + 1]) - 3, 6, 6));
+            }
+        }
+        g.setClip(clip);
+        g.setStroke(new BasicStroke(1f));
+        drawFrameAndTicks(g, axes);
+        g.dispose();
+        return image;
+    }
+
     /** Writes a PNG to a temporary file beside {@code file} and renames it, so readers never see half an image. */
     public static void writePng(BufferedImage image, Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
@@ -403,16 +492,21 @@ public final class Plots {
 
     /** Bilinear interpolation of the shades onto every pixel of {@code area}, so bins do not show as blocks. */
     private static void paintHeat(BufferedImage image, Rectangle area, double[] shade) {
+        paintHeat(image, area, shade, BINS);
+    }
+
+    /** The same for a {@code bins x bins} grid of shades, row 0 at the top. */
+    private static void paintHeat(BufferedImage image, Rectangle area, double[] shade, int bins) {
         for (int py = 0; py < area.height; py++) {
-            double v = Math.max(0, Math.min(BINS - 1, (py + 0.5) / area.height * BINS - 0.5));
-            int r0 = Math.min(BINS - 2, (int) v);
+            double v = Math.max(0, Math.min(bins - 1, (py + 0.5) / area.height * bins - 0.5));
+            int r0 = Math.min(bins - 2, (int) v);
             double fv = v - r0;
             for (int px = 0; px < area.width; px++) {
-                double u = Math.max(0, Math.min(BINS - 1, (px + 0.5) / area.width * BINS - 0.5));
-                int c0 = Math.min(BINS - 2, (int) u);
+                double u = Math.max(0, Math.min(bins - 1, (px + 0.5) / area.width * bins - 0.5));
+                int c0 = Math.min(bins - 2, (int) u);
                 double fu = u - c0;
-                double t = (1 - fv) * ((1 - fu) * shade[r0 * BINS + c0] + fu * shade[r0 * BINS + c0 + 1])
-                        + fv * ((1 - fu) * shade[(r0 + 1) * BINS + c0] + fu * shade[(r0 + 1) * BINS + c0 + 1]);
+                double t = (1 - fv) * ((1 - fu) * shade[r0 * bins + c0] + fu * shade[r0 * bins + c0 + 1])
+                        + fv * ((1 - fu) * shade[(r0 + 1) * bins + c0] + fu * shade[(r0 + 1) * bins + c0 + 1]);
                 image.setRGB(area.x + px, area.y + py, heatColor(t));
             }
         }

@@ -1,4 +1,4 @@
-package org.genbench.workbench.internal.plot;
+package org.genbench.plot;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -208,5 +208,40 @@ class PlotsTest {
         try (Stream<Path> files = Files.list(file.getParent())) {
             assertEquals(List.of(file), files.toList());
         }
+    }
+
+    @Test
+    void aLandscapeShadesLowEnergyAndDrawsPathsTheRightWayUp(@TempDir Path dir) throws Exception {
+        // E = |x - (1, 2)|^2: one well in the upper right of the box [-3, 3]^2.
+        int grid = 60;
+        double[] range = {-3, 3, -3, 3};
+        double[] energy = new double[grid * grid];
+        for (int r = 0; r < grid; r++) {
+            for (int c = 0; c < grid; c++) {
+                double x = range[0] + (c + 0.5) / grid * 6;
+                double y = range[2] + (r + 0.5) / grid * 6;
+                energy[r * grid + c] = (x - 1) * (x - 1) + (y - 2) * (y - 2);
+            }
+        }
+        double[] path = {-2, -2, -1, -1, 0, 0, 1, 2};
+        BufferedImage image = Plots.landscape(energy, grid, range, List.of(path), new double[0], "well");
+        int side = 2 * Plots.PANEL - 60;
+        int left = 56;
+        int top = Plots.HEADER + 16;
+        java.util.function.DoubleUnaryOperator px = x -> left + (x + 3) / 6 * side;
+        java.util.function.DoubleUnaryOperator py = y -> top + side - (y + 3) / 6 * side;
+        int[] well = rgb(image, px.applyAsDouble(1.3), py.applyAsDouble(2.3));
+        int[] far = rgb(image, px.applyAsDouble(-2.8), py.applyAsDouble(2.8));
+        assertTrue(well[0] < 140 && well[2] > well[0], "the well is shaded: " + java.util.Arrays.toString(well));
+        assertArrayEquals(new int[] {255, 255, 255}, far, "more than the span above the minimum stays white");
+        // the mirror image of the well (y = -2) is far from it: an upside-down picture would shade it
+        int[] mirror = rgb(image, px.applyAsDouble(1.3), py.applyAsDouble(-2.3));
+        assertArrayEquals(new int[] {255, 255, 255}, mirror);
+        // the path's midpoint (-0.5, -0.5) carries the path's colour, not white
+        int[] onPath = rgb(image, px.applyAsDouble(-0.5), py.applyAsDouble(-0.5));
+        assertTrue(!(onPath[0] > 250 && onPath[1] > 250 && onPath[2] > 250), java.util.Arrays.toString(onPath));
+        Plots.writePng(image, dir.resolve("landscape.png"));
+        assertThrows(IllegalArgumentException.class, () -> Plots.landscape(new double[5], 2, range, List.of(),
+                new double[0], "bad"));
     }
 }

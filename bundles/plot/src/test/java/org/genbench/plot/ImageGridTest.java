@@ -1,4 +1,4 @@
-package org.genbench.workbench.internal.plot;
+package org.genbench.plot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
