@@ -19,7 +19,7 @@ public record AisSettings(int distributions, int chains, String schedule) {
             throw new IllegalArgumentException("chains must be >= 2 (a standard error needs two), was " + chains);
         }
         if (!SCHEDULES.contains(schedule)) {
-            throw new IllegalArgumentException("schedule must be one of " + SCHEDULES + ", was " + schedule);
+            throw new IllegalArgumentException("schedule must be one of " + SCHEDULES + ", was '" + schedule + "'");
         }
     }
 
