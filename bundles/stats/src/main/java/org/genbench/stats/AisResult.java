@@ -55,7 +55,8 @@ public record AisResult(double logZ, double logZSe, double weightEss, double acc
         p.put("ais_weight_ess", weightEss);
         p.put("ais_acceptance", acceptance);
         p.put("ais_note", "log Z from the mean importance weight: unbiased for Z, so a lower bound on log Z in"
-                + " expectation; the standard error is the weights' spread only");
+                + " expectation; the standard error is the weights' spread only: it cannot show mass in modes the chains"
+                + " never reached, which makes log Z too low and the log-likelihood too high");
         return p;
     }
 }
