@@ -94,13 +94,8 @@ public final class BlockGibbsAis {
                 double b = settings.beta(t);
                 for (int c = 0; c < m; c++) {
                     double baseEnergy = baseEnergy(v, c * d, d, baseField, variance, bernoulli);
-                    double sp = 0;
-                    double spPrevious = 0;
-                    for (int j = 0; j < h; j++) {
-                        double aj = a[c * h + j];
-                        sp += softplus(b * aj);
-                        spPrevious += softplus(previous * aj);
-                    }
+                    double sp = softplusSum(a, c * h, h, b);
+                    double spPrevious = softplusSum(a, c * h, h, previous);
                     // log f_b(v) - log f_previous(v)
                     logW[c] += (b - previous) * (baseEnergy - u[c]) + sp - spPrevious;
                 }
@@ -182,6 +177,24 @@ public final class BlockGibbsAis {
             n = Math.multiplyExact(n, s);
         }
         return n;
+    }
+
+    /** sum_j softplus(scale x_j): max parts summed, the rest as the log of a product (one log per 512 values). */
+    static double softplusSum(double[] x, int offset, int count, double scale) {
+        double sum = 0;
+        double product = 1;
+        int k = 0;
+        for (int j = 0; j < count; j++) {
+            double z = scale * x[offset + j];
+            sum += Math.max(z, 0);
+            product *= 1 + Math.exp(-Math.abs(z));
+            if (++k == 512) {
+                sum += Math.log(product);
+                product = 1;
+                k = 0;
+            }
+        }
+        return sum + Math.log(product);
     }
 
     static double softplus(double z) {
