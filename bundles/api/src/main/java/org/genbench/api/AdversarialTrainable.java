@@ -20,7 +20,7 @@ public interface AdversarialTrainable extends Capability {
      *
      * @return D's loss: mean cross-entropy on the real rows plus mean cross-entropy on the generated rows
      */
-    double discriminatorStep(Tensor real, Tensor labels, double realTarget, Adam adam, Rng rng);
+    double discriminatorStep(Tensor real, Tensor labels, double realTarget, AdamSettings adam, Rng rng);
 
     /**
      * One update of G on {@code n} samples (and uniformly drawn labels when conditional) from {@code rng}, with the
@@ -28,5 +28,5 @@ public interface AdversarialTrainable extends Capability {
      *
      * @return G's loss, the mean of {@code -log sigmoid(l)} over the samples
      */
-    double generatorStep(int n, Adam adam, Rng rng);
+    double generatorStep(int n, AdamSettings adam, Rng rng);
 }

@@ -12,15 +12,28 @@ import org.osgi.annotation.versioning.ConsumerType;
 @ConsumerType
 public interface GradientTrainable extends Capability {
     /**
-     * The settings of one step: Adam's and the weight of the objective's regularizing term,
-     * which a trainer may anneal (a VAE's KL term during warm-up; 1 is the true objective, 0 drops the term).
+     * The settings of one step: Adam's (its learning rate is this step's, after any schedule), the weight of the
+     * objective's regularizing term, which a trainer may anneal (a VAE's KL term during warm-up; 1 is the true
+     * objective, 0 drops the term), decoupled weight decay (AdamW; 0 for plain Adam) and the largest global gradient
+     * norm (0 for no clipping).
      */
-    record Step(Adam adam, double regularizerWeight) {
+    record Step(AdamSettings adam, double regularizerWeight, double weightDecay, double clipNorm) {
         public Step {
             java.util.Objects.requireNonNull(adam, "adam");
             if (!(regularizerWeight >= 0) || Double.isInfinite(regularizerWeight)) {
                 throw new IllegalArgumentException("regularizerWeight must be finite and >= 0, was " + regularizerWeight);
             }
+            if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+                throw new IllegalArgumentException("weightDecay must be finite and >= 0, was " + weightDecay);
+            }
+            if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
+                throw new IllegalArgumentException("clipNorm must be finite and >= 0 (0: no clipping), was " + clipNorm);
+            }
+        }
+
+        /** Adam without weight decay or clipping. */
+        public Step(AdamSettings adam, double regularizerWeight) {
+            this(adam, regularizerWeight, 0, 0);
         }
     }
 

@@ -1,6 +1,6 @@
 package org.genbench.trainer.adversarial.internal;
 
-import org.genbench.api.Adam;
+import org.genbench.api.AdamSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -186,9 +186,9 @@ public final class AdversarialTrainer implements Trainer<AdversarialTrainer.Conf
             throw new IllegalArgumentException("batchSize " + config.batchSize() + " exceeds the " + n
                     + " examples of the train split");
         }
-        Adam adamG = new Adam(config.learningRateG(), config.beta1(),
+        AdamSettings adamG = new AdamSettings(config.learningRateG(), config.beta1(),
                 config.beta2(), 1e-8);
-        Adam adamD = new Adam(config.learningRateD(), config.beta1(),
+        AdamSettings adamD = new AdamSettings(config.learningRateD(), config.beta1(),
                 config.beta2(), 1e-8);
         double realTarget = 1.0 - config.labelSmoothing();
         Optional<Persistent> persistent = model.as(Persistent.class);
