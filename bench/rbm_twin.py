@@ -106,17 +106,19 @@ class Rbm:
     def free_energy(self, v):
         return -(v @ self.b) - np.logaddexp(0, v @ self.w + self.c).sum(axis=1)
 
-    def step(self, pos, neg, rate, momentum, decay):
+    def step(self, pos, neg, rate, momentum, decay, first):
+        # the gradient of mean F(pos) - mean F(neg), then torch.optim.SGD's update: g += wd p (W only);
+        # v = g on the first step, else mu v + g; p -= lr v
         pp, pn = sigmoid(pos @ self.w + self.c), sigmoid(neg @ self.w + self.c)
-        gw = -(pos.T @ pp) / len(pos) + (neg.T @ pn) / len(neg)
+        gw = -(pos.T @ pp) / len(pos) + (neg.T @ pn) / len(neg) + decay * self.w
         gb = -pos.mean(axis=0) + neg.mean(axis=0)
         gc = -pp.mean(axis=0) + pn.mean(axis=0)
-        self.uw = momentum * self.uw - rate * (gw + decay * self.w)
-        self.w = self.w + self.uw
-        self.ub = momentum * self.ub - rate * gb
-        self.b = self.b + self.ub
-        self.uc = momentum * self.uc - rate * gc
-        self.c = self.c + self.uc
+        self.uw = gw if first else momentum * self.uw + gw
+        self.ub = gb if first else momentum * self.ub + gb
+        self.uc = gc if first else momentum * self.uc + gc
+        self.w = self.w - rate * self.uw
+        self.b = self.b - rate * self.ub
+        self.c = self.c - rate * self.uc
 
 
 def permutation(n, rng):
@@ -128,13 +130,13 @@ def permutation(n, rng):
 
 
 def rate_at(cfg, s):
-    f = s / cfg["steps"]
-    lr = cfg["learningRate"]
+    # nn's Schedule.named(name, lr, warmup 0, total steps)
+    lr, total = cfg["learningRate"], cfg["steps"]
     if cfg["schedule"] == "linear":
-        lr = lr * (1 - f)
-    elif cfg["schedule"] == "cosine":
-        lr = lr * 0.5 * (1 + math.cos(math.pi * f))
-    return max(lr, sys.float_info.min)
+        return lr * max(0, total - s) / total
+    if cfg["schedule"] == "cosine":
+        return 0.5 * lr * (1 + math.cos(math.pi * s / total))
+    return lr
 
 
 def main():
@@ -185,7 +187,7 @@ def main():
                     hs = rbm.sample_hidden(v, gibbs)
                 v = rbm.sample_visible(hs, gibbs)
         momentum = cfg["initialMomentum"] if s < cfg["momentumWarmup"] else cfg["momentum"]
-        rbm.step(pos, v, rate_at(cfg, s), momentum, cfg["weightDecay"])
+        rbm.step(pos, v, rate_at(cfg, s), momentum, cfg["weightDecay"], s == 0)
 
     out = np.concatenate([rbm.w.ravel(), rbm.b, rbm.c]).astype("<f8")
     out.tofile(os.path.join(args.dir, "twin_final.bin"))

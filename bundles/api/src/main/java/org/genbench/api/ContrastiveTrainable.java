@@ -18,9 +18,10 @@ import org.osgi.annotation.versioning.ConsumerType;
 @ConsumerType
 public interface ContrastiveTrainable extends Capability {
     /**
-     * The settings of one update: plain SGD with classical momentum and an L2 penalty on the weights the model names
-     * (an RBM's couplings, not its biases): g = grad + weightDecay * w; u = momentum * u - learningRate * g;
-     * w = w + u.
+     * The settings of one update: SGD with momentum and an L2 penalty on the weights the model names (an RBM's
+     * couplings, not its biases), as torch.optim.SGD and the nn bundle's Sgd: g = grad + weightDecay * w;
+     * v = momentum * v + g (v = g on the first update); w = w - learningRate * v. The rate is this update's, after
+     * any schedule.
      */
     record Step(double learningRate, double momentum, double weightDecay) {
         public Step {

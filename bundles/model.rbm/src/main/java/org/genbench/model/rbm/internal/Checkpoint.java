@@ -1,36 +1,26 @@
 package org.genbench.model.rbm.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.genbench.nn.NdArray;
+import org.genbench.nn.optim.Sgd;
 
 /**
- * The checkpoint of an RBM or a DBN: {@code rbm.json} (format, family, the settings that shape the model, and per
- * layer its sizes, unit kind, step count and data count) and {@code arrays.bin} (per layer W, b, c, their momentum
- * buffers and the running data mean, as big-endian float64 in that order). No Java class names, so any bundle version
- * that knows the format loads it; values come back bit for bit.
+ * The checkpoint of an RBM or a DBN in the nn bundle's one format ({@code rbm.safetensors}: named float64 arrays and
+ * string metadata, no Java class names): per layer {@code layer<i>/w}, {@code /b}, {@code /c} and
+ * {@code /data_mean}, both optimizers' velocities and step counts, and metadata with the family, the settings that
+ * shape the model and per layer its sizes, unit kind, momentum, weight decay, update and data counts. Loading checks
+ * everything before it changes the model, and fails naming what does not fit.
  */
 final class Checkpoint {
-    static final String JSON = "rbm.json";
-    static final String ARRAYS = "arrays.bin";
-    static final String FORMAT = "genbench-rbm";
-    static final int VERSION = 1;
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final String FILE = "rbm.safetensors";
+    static final String FORMAT = "genbench-rbm/2";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Checkpoint() {
     }
@@ -38,105 +28,91 @@ final class Checkpoint {
     static void write(Path directory, String family, Map<String, Object> settings, List<RbmLayer> layers)
             throws IOException {
         Files.createDirectories(directory);
-        ObjectNode root = MAPPER.createObjectNode();
-        root.put("format", FORMAT);
-        root.put("version", VERSION);
-        root.put("family", family);
-        root.set("settings", MAPPER.valueToTree(settings));
-        root.put("optimizer", "sgd-momentum");
-        ArrayNode list = root.putArray("layers");
-        for (RbmLayer l : layers) {
-            list.addObject().put("visible", l.d).put("hidden", l.h).put("gaussian", l.gaussian).put("sigma", l.sigma)
-                    .put("steps", l.steps).put("dataCount", l.dataCount);
+        org.genbench.nn.io.Checkpoint c = org.genbench.nn.io.Checkpoint.create()
+                .meta("rbm.format", FORMAT)
+                .meta("family", family)
+                .meta("settings", JSON.writeValueAsString(settings))
+                .meta("layers", Integer.toString(layers.size()));
+        for (int i = 0; i < layers.size(); i++) {
+            RbmLayer l = layers.get(i);
+            String k = "layer" + i;
+            c.put(k + "/w", l.weight).put(k + "/b", l.visibleBias).put(k + "/c", l.hiddenBias)
+                    .put(k + "/data_mean", NdArray.wrap(l.dataMean, l.d))
+                    .optimizer(k + ".weights", l.weightOptimizer())
+                    .optimizer(k + ".biases", l.biasOptimizer())
+                    .meta(k + ".shape", l.d + "x" + l.h + (l.gaussian ? " gaussian sigma=" + l.sigma : " bernoulli"))
+                    .meta(k + ".momentum", Double.toString(l.momentum()))
+                    .meta(k + ".weight_decay", Double.toString(l.weightDecay()))
+                    .meta(k + ".steps", Long.toString(l.steps))
+                    .meta(k + ".data_count", Long.toString(l.dataCount));
         }
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-                Files.newOutputStream(directory.resolve(ARRAYS)), 1 << 16))) {
-            for (RbmLayer l : layers) {
-                for (double[] a : arrays(l)) {
-                    for (double v : a) {
-                        out.writeDouble(v);
-                    }
-                }
-            }
-        }
-        Files.write(directory.resolve(JSON), MAPPER.writeValueAsBytes(root));
+        c.write(directory.resolve(FILE));
     }
 
-    /** Loads into {@code layers}; a missing file, other settings or sizes, or a short file fail naming what. */
     static void read(Path directory, String family, Map<String, Object> settings, List<RbmLayer> layers)
             throws IOException {
-        Path json = directory.resolve(JSON);
-        Path bin = directory.resolve(ARRAYS);
-        for (Path p : new Path[] {json, bin}) {
-            if (!Files.isRegularFile(p)) {
-                throw new NoSuchFileException(p.toString(), null, "incomplete RBM checkpoint in " + directory);
-            }
+        Path file = directory.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "incomplete RBM checkpoint in " + directory);
         }
-        JsonNode root;
+        org.genbench.nn.io.Checkpoint c = org.genbench.nn.io.Checkpoint.read(file);
         try {
-            root = MAPPER.readTree(json.toFile());
-        } catch (JsonProcessingException e) {
-            throw new IOException(json + " is not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        expect(json, "format", root.path("format").asText(), FORMAT);
-        expect(json, "version", root.path("version").asInt(), VERSION);
-        expect(json, "family", root.path("family").asText(), family);
-        JsonNode wanted = MAPPER.valueToTree(settings);
-        if (!wanted.equals(root.path("settings"))) {
-            throw new IOException(json + ": the checkpoint was written with settings " + root.path("settings")
-                    + ", this model has " + wanted);
-        }
-        JsonNode list = root.path("layers");
-        expect(json, "layers (count)", list.size(), layers.size());
-        for (int i = 0; i < layers.size(); i++) {
-            RbmLayer l = layers.get(i);
-            JsonNode n = list.get(i);
-            expect(json, "layers[" + i + "].visible", n.path("visible").asInt(), l.d);
-            expect(json, "layers[" + i + "].hidden", n.path("hidden").asInt(), l.h);
-            expect(json, "layers[" + i + "].gaussian", n.path("gaussian").asBoolean(), l.gaussian);
-            expect(json, "layers[" + i + "].sigma", n.path("sigma").asDouble(), l.sigma);
-            for (String f : new String[] {"steps", "dataCount"}) {
-                if (!n.path(f).canConvertToLong() || n.path(f).asLong() < 0) {
-                    throw new IOException(json + ": layers[" + i + "]." + f + " is missing or not a count");
-                }
+            expect(file, "rbm.format", c.meta("rbm.format"), FORMAT);
+            expect(file, "family", c.meta("family"), family);
+            String wanted = JSON.writeValueAsString(settings);
+            if (!JSON.readTree(c.meta("settings")).equals(JSON.readTree(wanted))) {
+                throw new IOException(file + ": the checkpoint was written with settings " + c.meta("settings")
+                        + ", this model has " + wanted);
             }
-        }
-        // Read everything before touching the model, so that a short file leaves it as it was.
-        double[][][] values = new double[layers.size()][][];
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(bin), 1 << 16);
-             DataInputStream in = new DataInputStream(raw)) {
+            expect(file, "layers", c.meta("layers"), Integer.toString(layers.size()));
             for (int i = 0; i < layers.size(); i++) {
-                double[][] target = arrays(layers.get(i));
-                values[i] = new double[target.length][];
-                for (int a = 0; a < target.length; a++) {
-                    values[i][a] = new double[target[a].length];
-                    for (int k = 0; k < target[a].length; k++) {
-                        values[i][a][k] = in.readDouble();
+                RbmLayer l = layers.get(i);
+                String k = "layer" + i;
+                expect(file, k + ".shape", c.meta(k + ".shape"), l.d + "x" + l.h
+                        + (l.gaussian ? " gaussian sigma=" + l.sigma : " bernoulli"));
+                for (String[] a : new String[][] {{"w", "" + (long) l.d * l.h}, {"b", "" + l.d}, {"c", "" + l.h},
+                        {"data_mean", "" + l.d}}) {
+                    NdArray saved = c.arrays().get(k + "/" + a[0]);
+                    if (saved == null || saved.size() != Long.parseLong(a[1])) {
+                        throw new IOException(file + ": array " + k + "/" + a[0] + " is "
+                                + (saved == null ? "missing" : saved.size() + " values") + ", expected " + a[1]);
                     }
                 }
+                for (String f : new String[] {".steps", ".data_count", ".weights.optimizer.steps",
+                        ".biases.optimizer.steps"}) {
+                    if (Long.parseLong(c.meta(k + f)) < 0) {
+                        throw new IOException(file + ": " + k + f + " is negative");
+                    }
+                }
+                // The optimizers' state must fit before anything is changed: trial optimizers take it first.
+                new Sgd(Map.of("w", NdArray.parameter("w", NdArray.wrap(new double[l.w.length], l.d, l.h))), 0, 0,
+                        false).load(c.under(k + ".weights.optimizer"), 0);
+                Map<String, NdArray> biases = new java.util.LinkedHashMap<>();
+                biases.put("b", NdArray.parameter("b", NdArray.wrap(new double[l.d], l.d)));
+                biases.put("c", NdArray.parameter("c", NdArray.wrap(new double[l.h], l.h)));
+                new Sgd(biases, 0, 0, false).load(c.under(k + ".biases.optimizer"), 0);
             }
-            if (in.read() != -1) {
-                throw new IOException(bin + " is longer than the layers in " + json + " need");
+            for (int i = 0; i < layers.size(); i++) {
+                RbmLayer l = layers.get(i);
+                String k = "layer" + i;
+                l.weight.assign(c.arrays().get(k + "/w"));
+                l.visibleBias.assign(c.arrays().get(k + "/b"));
+                l.hiddenBias.assign(c.arrays().get(k + "/c"));
+                System.arraycopy(c.arrays().get(k + "/data_mean").toDoubleArray(), 0, l.dataMean, 0, l.d);
+                l.restoreOptimizers(Double.parseDouble(c.meta(k + ".momentum")),
+                        Double.parseDouble(c.meta(k + ".weight_decay")),
+                        c.under(k + ".weights.optimizer"), Long.parseLong(c.meta(k + ".weights.optimizer.steps")),
+                        c.under(k + ".biases.optimizer"), Long.parseLong(c.meta(k + ".biases.optimizer.steps")));
+                l.steps = Long.parseLong(c.meta(k + ".steps"));
+                l.dataCount = Long.parseLong(c.meta(k + ".data_count"));
             }
-        } catch (EOFException e) {
-            throw new IOException(bin + " is shorter than the layers in " + json + " need", e);
-        }
-        for (int i = 0; i < layers.size(); i++) {
-            RbmLayer l = layers.get(i);
-            double[][] target = arrays(l);
-            for (int a = 0; a < target.length; a++) {
-                System.arraycopy(values[i][a], 0, target[a], 0, target[a].length);
-            }
-            l.steps = list.get(i).path("steps").asLong();
-            l.dataCount = list.get(i).path("dataCount").asLong();
+        } catch (IllegalArgumentException e) {
+            // nn names what is missing or misshapen (a metadata key, an optimizer slot, a number)
+            throw new IOException(file + ": " + e.getMessage(), e);
         }
     }
 
-    private static double[][] arrays(RbmLayer l) {
-        return new double[][] {l.w, l.b, l.c, l.uw, l.ub, l.uc, l.dataMean};
-    }
-
-    private static void expect(Path file, String field, Object found, Object wanted) throws IOException {
+    private static void expect(Path file, String field, String found, String wanted) throws IOException {
         if (!found.equals(wanted)) {
             throw new IOException(file + ": " + field + " is " + found + ", this model has " + wanted);
         }

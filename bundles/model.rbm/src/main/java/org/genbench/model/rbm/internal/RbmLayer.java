@@ -1,6 +1,10 @@
 package org.genbench.model.rbm.internal;
 
 import org.genbench.api.Rng;
+import org.genbench.nn.F;
+import org.genbench.nn.Graph;
+import org.genbench.nn.NdArray;
+import org.genbench.nn.optim.Sgd;
 
 /**
  * One restricted Boltzmann machine: d visible units (Bernoulli, or Gaussian with a fixed standard deviation sigma),
@@ -20,21 +24,27 @@ import org.genbench.api.Rng;
  * hidden unit, rows in order, and sets h = 1 when u &lt; sigmoid(a); {@link #sampleVisible} does the same with the
  * visible log-odds, or adds sigma times one {@code nextGaussian} per unit to the mean.
  *
- * <p>Training ({@link #contrastiveStep}) minimizes mean F(positive) - mean F(negative) with classical momentum and an
- * L2 penalty on W. The momentum buffers live here so that a checkpoint holds them.
+ * <p>Training ({@link #contrastiveStep}) minimizes mean F(positive) - mean F(negative): the free energy is written
+ * once more with the nn bundle's operations, its gradient comes from nn's autograd, and nn's {@link Sgd} takes the
+ * step (momentum; weight decay on W only, so W and the biases have an optimizer each). The parameters are nn
+ * parameters whose float64 arrays the products above read in place.
  */
 final class RbmLayer {
     final int d;
     final int h;
     final boolean gaussian;
     final double sigma;
+    final NdArray weight;
+    final NdArray visibleBias;
+    final NdArray hiddenBias;
+    /** The values of weight, visibleBias, hiddenBias: the parameters' own storage, updated in place by the optimizer. */
     final double[] w;
     final double[] b;
     final double[] c;
-    // Momentum buffers: a few lines of SGD with momentum, to be replaced by the nn bundle's optimizer when it lands.
-    final double[] uw;
-    final double[] ub;
-    final double[] uc;
+    private Sgd weights;
+    private Sgd biases;
+    private double momentum;
+    private double weightDecay;
     long steps;
     /** Column means of the positive data this layer was trained on, and how many rows they cover (the AIS base). */
     final double[] dataMean;
@@ -48,13 +58,59 @@ final class RbmLayer {
         this.h = h;
         this.gaussian = gaussian;
         this.sigma = gaussian ? sigma : 1.0;
-        this.w = new double[Math.multiplyExact(d, h)];
-        this.b = new double[d];
-        this.c = new double[h];
-        this.uw = new double[w.length];
-        this.ub = new double[d];
-        this.uc = new double[h];
+        this.weight = NdArray.parameter("w", NdArray.wrap(new double[Math.multiplyExact(d, h)], d, h));
+        this.visibleBias = NdArray.parameter("b", NdArray.wrap(new double[d], d));
+        this.hiddenBias = NdArray.parameter("c", NdArray.wrap(new double[h], h));
+        this.w = weight.d();
+        this.b = visibleBias.d();
+        this.c = hiddenBias.d();
         this.dataMean = new double[d];
+        optimizers(0, 0);
+    }
+
+    /**
+     * nn's SGD for W (with weight decay) and for the biases (without), at this momentum; a change of momentum or decay
+     * (a momentum warm-up) carries the velocities and the step count over.
+     */
+    private void optimizers(double mu, double decay) {
+        Sgd w1 = new Sgd(java.util.Map.of("w", weight), mu, decay, false);
+        java.util.Map<String, NdArray> both = new java.util.LinkedHashMap<>();
+        both.put("b", visibleBias);
+        both.put("c", hiddenBias);
+        Sgd b1 = new Sgd(both, mu, 0, false);
+        if (weights != null) {
+            w1.load(weights.state(), weights.steps());
+            b1.load(biases.state(), biases.steps());
+        }
+        weights = w1;
+        biases = b1;
+        momentum = mu;
+        weightDecay = decay;
+    }
+
+    Sgd weightOptimizer() {
+        return weights;
+    }
+
+    Sgd biasOptimizer() {
+        return biases;
+    }
+
+    double momentum() {
+        return momentum;
+    }
+
+    double weightDecay() {
+        return weightDecay;
+    }
+
+    /** After a checkpoint's arrays are loaded: optimizers at the saved momentum and decay, their state loaded. */
+    void restoreOptimizers(double mu, double decay, java.util.Map<String, NdArray> weightState, long weightSteps,
+            java.util.Map<String, NdArray> biasState, long biasSteps) {
+        weights = null;
+        optimizers(mu, decay);
+        weights.load(weightState, weightSteps);
+        biases.load(biasState, biasSteps);
     }
 
     /** W ~ N(0, initScale^2) (Hinton's guide: 0.01), biases at {@code hiddenBias} and 0, drawn from {@code rng}. */
@@ -182,49 +238,24 @@ final class RbmLayer {
     }
 
     /**
-     * One update on mean F(positive) - mean F(negative) + weightDecay / 2 |W|^2:
-     * dF/dW_ij = -(v_i / sigma) p_j, dF/dc_j = -p_j, dF/db_i = -v_i (Bernoulli) or -(v_i - b_i) / sigma^2 (Gaussian),
-     * with p = sigmoid(a(v)); then u = momentum u - rate g and theta += u. Returns the two mean free energies before the
-     * update.
+     * One update on mean F(positive) - mean F(negative) (+ weightDecay / 2 |W|^2, in the optimizer): the gradient by
+     * nn's autograd through {@link #freeEnergyGraph}, the step by nn's SGD. Returns the two mean free energies from
+     * before the update.
      */
-    double[] contrastiveStep(double[] pos, int np, double[] neg, int nn, double rate, double momentum,
-            double weightDecay) {
-        double[] fp = new double[np];
-        double[] fn = new double[nn];
-        double[] pp = new double[np * h];
-        double[] pn = new double[nn * h];
-        freeEnergy(pos, np, fp, pp);
-        freeEnergy(neg, nn, fn, pn);
-        for (int k = 0; k < pp.length; k++) {
-            pp[k] = sigmoid(pp[k]);
+    double[] contrastiveStep(double[] pos, int np, double[] neg, int nn, double rate, double mu, double decay) {
+        if (mu != momentum || decay != weightDecay) {
+            optimizers(mu, decay);
         }
-        for (int k = 0; k < pn.length; k++) {
-            pn[k] = sigmoid(pn[k]);
+        double[] means = new double[2];
+        try (Graph g = Graph.record()) {
+            NdArray fp = F.mean(freeEnergyGraph(NdArray.wrap(pos, np, d)));
+            NdArray fn = F.mean(freeEnergyGraph(NdArray.wrap(neg, nn, d)));
+            means[0] = fp.item();
+            means[1] = fn.item();
+            g.backward(F.sub(fp, fn));
         }
-        double[] gw = new double[w.length];
-        // gW = -(1 / sigma) (pos^T pp / np - neg^T pn / nn)
-        Blas.gemm(true, false, d, h, np, -1 / (sigma * np), pos, pp, 0.0, gw);
-        Blas.gemm(true, false, d, h, nn, 1 / (sigma * nn), neg, pn, 1.0, gw);
-        double[] gb = new double[d];
-        double[] gc = new double[h];
-        double scaleB = gaussian ? 1 / (sigma * sigma) : 1.0;
-        // For Gaussian units the b_i terms of (v_i - b_i) cancel between the phases: both means are over their rows.
-        columnSums(pos, np, d, gb, -scaleB / np);
-        columnSums(neg, nn, d, gb, scaleB / nn);
-        columnSums(pp, np, h, gc, -1.0 / np);
-        columnSums(pn, nn, h, gc, 1.0 / nn);
-        for (int k = 0; k < w.length; k++) {
-            uw[k] = momentum * uw[k] - rate * (gw[k] + weightDecay * w[k]);
-            w[k] += uw[k];
-        }
-        for (int i = 0; i < d; i++) {
-            ub[i] = momentum * ub[i] - rate * gb[i];
-            b[i] += ub[i];
-        }
-        for (int j = 0; j < h; j++) {
-            uc[j] = momentum * uc[j] - rate * gc[j];
-            c[j] += uc[j];
-        }
+        weights.step(rate);
+        biases.step(rate);
         steps++;
         // The running mean of the positive data: a base for AIS that needs no data at evaluation time.
         double[] sums = new double[d];
@@ -234,7 +265,16 @@ final class RbmLayer {
             dataMean[i] = (dataMean[i] * dataCount + sums[i]) / total;
         }
         dataCount = total;
-        return new double[] {mean(fp), mean(fn)};
+        return means;
+    }
+
+    /** F(v) per row, [n], with nn's operations: U(v) - sum_j softplus(v W / sigma + c). */
+    NdArray freeEnergyGraph(NdArray v) {
+        NdArray a = F.add(F.mul(F.matmul(v, weight), 1 / sigma), hiddenBias);
+        NdArray u = gaussian
+                ? F.mul(F.sum(F.square(F.sub(v, visibleBias)), 1, false), 1 / (2 * sigma * sigma))
+                : F.neg(F.sum(F.mul(v, visibleBias), 1, false));
+        return F.sub(u, F.sum(F.softplus(a), 1, false));
     }
 
     private static void columnSums(double[] x, int rows, int cols, double[] out, double scale) {
@@ -244,14 +284,6 @@ final class RbmLayer {
                 out[i] += scale * x[o + i];
             }
         }
-    }
-
-    private static double mean(double[] x) {
-        double s = 0;
-        for (double v : x) {
-            s += v;
-        }
-        return s / x.length;
     }
 
     static double softplus(double z) {

@@ -2,6 +2,7 @@ package org.genbench.trainer.cd.internal;
 
 import java.util.List;
 import org.genbench.api.ContrastiveTrainable;
+import org.genbench.nn.optim.Schedule;
 
 /**
  * The settings both trainers share, resolved and checked; each trainer's config record builds one, so the defaults
@@ -12,7 +13,8 @@ import org.genbench.api.ContrastiveTrainable;
  * @param k               Gibbs sweeps per update (CD-k; PCD advances its chains by k), 1..1000
  * @param chains          PCD only: persistent chains, at least 1
  * @param learningRate    the step size, finite and &gt; 0
- * @param schedule        {@code constant}, {@code linear} (to 0 at the layer's last step) or {@code cosine}
+ * @param schedule        {@code constant}, {@code linear} (to 0 at the layer's last step) or {@code cosine}: nn's
+ *                        schedules of those names
  * @param momentum        classical momentum after the warm-up, in [0, 1)
  * @param initialMomentum momentum during the first {@code momentumWarmup} updates of each layer (Hinton 2010: 0.5,
  *                        then 0.9), in [0, 1)
@@ -53,16 +55,10 @@ record Settings(int steps, int batchSize, int k, int chains, double learningRate
         }
     }
 
-    /** The update of step {@code s} (0-based) of a layer. */
+    /** The update of step {@code s} (0-based) of a layer: the rate from nn's schedule, the momentum after warm-up. */
     ContrastiveTrainable.Step step(long s) {
-        double fraction = (double) s / steps;
-        double rate = switch (schedule) {
-            case "linear" -> learningRate * (1 - fraction);
-            case "cosine" -> learningRate * 0.5 * (1 + Math.cos(Math.PI * fraction));
-            default -> learningRate;
-        };
-        return new ContrastiveTrainable.Step(Math.max(rate, Double.MIN_NORMAL), s < momentumWarmup ? initialMomentum
-                : momentum, weightDecay);
+        return new ContrastiveTrainable.Step(Schedule.named(schedule, learningRate, 0, steps).at(s),
+                s < momentumWarmup ? initialMomentum : momentum, weightDecay);
     }
 
     private static void atLeast(String name, int value, int min) {
