@@ -65,7 +65,15 @@ class Rng:
         return (self.next_long() >> 11) * (1.0 / (1 << 53))
 
     def next_doubles(self, n):
-        return np.array([self.next_double() for _ in range(n)], dtype=np.float64)
+        """n draws of next_double at once: SplitMix64's states are seed + k * gamma, mixed elementwise."""
+        k = np.arange(1, n + 1, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            z = np.uint64(self.state) + k * np.uint64(GOLDEN_GAMMA)
+            z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+            z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+            z = z ^ (z >> np.uint64(31))
+        self.state = (self.state + n * GOLDEN_GAMMA) & MASK
+        return (z >> np.uint64(11)).astype(np.float64) * (1.0 / (1 << 53))
 
     def next_int32(self):
         return to_signed32(mix32(self._next_seed()))
@@ -149,6 +157,9 @@ def main():
     check = Rng(cfg["rngCheck"]["seed"])
     got = [check.next_double() for _ in range(3)] + [check.next_int(b) for b in cfg["rngCheck"]["bounds"]]
     got.append(Rng(cfg["rngCheck"]["seed"]).split_name("step").split_index(7).next_double())
+    vec = Rng(cfg["rngCheck"]["seed"]).next_doubles(3).tolist()
+    if vec != got[:3]:
+        sys.exit("rbm_twin: the vectorized draws disagree with the scalar ones: %r vs %r" % (vec, got[:3]))
     if got != cfg["rngCheck"]["draws"]:
         sys.exit("rbm_twin: the Rng re-implementation disagrees with Java: %r vs %r" % (got, cfg["rngCheck"]["draws"]))
 
