@@ -52,7 +52,7 @@ import org.genbench.tensor.ArrowIpc;
 import org.genbench.workbench.RunFailedException;
 import org.genbench.workbench.RunListener;
 import org.genbench.workbench.RunResult;
-import org.genbench.workbench.internal.plot.Plots;
+import org.genbench.plot.Plots;
 
 /**
  * Runs a composition: data, model, train (when there is a trainer), checkpoint, sample, evaluate, pictures. Each
