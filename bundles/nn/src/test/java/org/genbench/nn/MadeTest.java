@@ -71,6 +71,20 @@ class MadeTest {
         assertThrows(IllegalStateException.class, () -> inc.set(new double[n]));
     }
 
+    /** Regression: a mask replaced between forward and backward (an ensemble in one graph) corrupted the gradient. */
+    @Test
+    void anEnsembleOfMasksInOneGraphHasTheRightGradient() {
+        Made made = new Made(4, new int[] {9}, 1, Activation.TANH, DType.F64, new Rng(21));
+        NdArray x = NdArray.wrap(NdArray.randn(new Rng(22), DType.F64, 1, 3, 4).toDoubleArray(), 3, 4);
+        org.genbench.nn.check.GradCheck.assertClose(org.genbench.nn.check.GradCheck.check(made.parameters(),
+                java.util.List.of(), in -> {
+                    made.resample(new Rng(23));
+                    NdArray a = F.sum(F.square(made.forward(x)));
+                    made.resample(new Rng(24));
+                    return F.add(a, F.sum(made.forward(x)));
+                }, 3, 1e-5, 25), 1e-6);
+    }
+
     @Test
     void ordersAreSavedAsBuffersAndResamplingChangesThem() {
         Made a = new Made(5, new int[] {8}, 1, Activation.RELU, DType.F32, new Rng(1));
