@@ -118,6 +118,17 @@ public final class Made extends Module {
         rebuildMasks();
     }
 
+    /**
+     * Zeroes the output layer's weights and biases, so that every output starts at 0 whatever the input: an
+     * autoregressive flow layer built on it then starts as the identity (as Glow starts its couplings), which keeps
+     * a deep stack finite at initialization on inputs of any scale.
+     */
+    public void zeroOutputLayer() {
+        MaskedLinear out = layers.get(layers.size() - 1);
+        out.weight().fill(0);
+        out.bias().fill(0);
+    }
+
     /** Draws a new random order and hidden degrees (connectivity-agnostic training). */
     public void resample(Rng rng) {
         connect(randomOrder(inputs, rng), rng);

@@ -158,6 +158,15 @@ class FashionMnistTest {
         for (Manifest.Saved s : b.splits().values()) {
             assertEquals(s.sha256(), Prepare.sha256(dir.resolve("data").resolve(s.file())), s.file());
         }
+        // An independent port of genbench's generator (bench/torch_flows.py's fixed_binarization, numpy) draws
+        // 2247615 ones in the whole test split.
+        try (Dataset d = open(config(10, 10000, "fixed"), 1)) {
+            double sum = 0;
+            for (double v : d.split("test").x().toDoubleArray()) {
+                sum += v;
+            }
+            assertEquals(2247615, sum);
+        }
         // A damaged saved draw is drawn again, to the same bytes.
         Path train = dir.resolve("data").resolve(b.splits().get("train").file());
         Files.write(train, new byte[] {1, 2, 3});

@@ -30,8 +30,8 @@ public final class MafFamily implements ModelFamily<MafFamily.Config> {
      * @param hidden       units per hidden layer of each MADE, 1..16384 (default 512)
      * @param hiddenLayers hidden layers per MADE, 1..8 (default 1)
      * @param activation   {@code relu} (default), {@code tanh} or {@code elu}
-     * @param norm         after each MADE: {@code none} (default), {@code batchnorm} (the paper's flow batch norm)
-     *                     or {@code actnorm}
+     * @param norm         after each MADE: {@code actnorm} (default; data-initialized on the first training batch),
+     *                     {@code batchnorm} (the paper's flow batch norm) or {@code none}
      */
     public record Config(Integer layers, Integer hidden, Integer hiddenLayers, String activation, String norm) {
         public Config {
@@ -39,7 +39,7 @@ public final class MafFamily implements ModelFamily<MafFamily.Config> {
             hidden = hidden == null ? 512 : hidden;
             hiddenLayers = hiddenLayers == null ? 1 : hiddenLayers;
             activation = activation == null ? "relu" : activation;
-            norm = norm == null ? "none" : norm;
+            norm = norm == null ? "actnorm" : norm;
             if (layers < 1 || layers > 64) {
                 throw new IllegalArgumentException("layers must be in 1..64, was " + layers);
             }

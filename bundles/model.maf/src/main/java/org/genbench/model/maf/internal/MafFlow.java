@@ -16,7 +16,9 @@ import org.genbench.nn.modules.Made;
  * MAF (Papamakarios, Pavlakou and Murray 2017): a stack of Gaussian MADEs, each an autoregressive affine map
  * u = (x - mu(x_<)) exp(-alpha(x_<)) with log |det du/dx| = -sum alpha, the order reversed from one MADE to the next
  * (natural, reversed, natural, ...), optionally with a normalization layer after each (flow batch norm as in the
- * paper, or ActNorm). Density: one pass; sampling: D passes per MADE, which {@link Made#incremental} makes cost about
+ * paper, or ActNorm). Each MADE's output layer starts at zero, so the stack starts as the identity: with random
+ * outputs a stack of MADEs on logit-space images (values up to +-14) compounds exp(-alpha) into overflow at the
+ * first step. Density: one pass; sampling: D passes per MADE, which {@link Made#incremental} makes cost about
  * one forward pass each.
  */
 final class MafFlow extends Module {
@@ -38,6 +40,7 @@ final class MafFlow extends Module {
                 }
             }
             made.connect(order, null);
+            made.zeroOutputLayer();
             mades.add(made);
             norms.add(switch (c.norm()) {
                 case "batchnorm" -> child("norm" + k, new FlowBatchNorm(d, dtype));
