@@ -11,6 +11,9 @@
 #   N, TEST      training and test images (default 10000, 2000)
 #   <FAMILY>_STEPS, <FAMILY>_BATCH  per family (defaults: realnvp 300 x 32, maf 1000 x 100, made 2000 x 100,
 #                pixelcnn 300 x 32)
+#   SIDES        which sides to run (default "torch genbench")
+#   OUT          the file the result lines are appended to and the table is read from (default a temporary file),
+#                so that one side can be rerun against the other's earlier lines
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 THREADS=${THREADS:-1} SEEDS=${SEEDS:-1} FAMILIES=${FAMILIES:-realnvp,maf,made,pixelcnn} N=${N:-10000} TEST=${TEST:-2000}
@@ -31,8 +34,12 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 export OMP_NUM_THREADS="$THREADS" OPENBLAS_NUM_THREADS="$THREADS" MKL_NUM_THREADS="$THREADS"
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+SIDES=${SIDES:-"torch genbench"}
+if [ -n "${OUT:-}" ]; then
+  out=$OUT; touch "$out"
+else
+  out=$(mktemp); trap 'rm -f "$out"' EXIT
+fi
 arch() {
   case $1 in
     realnvp) echo "--scales 2 --channels 16 --blocks 1" ;;
@@ -42,7 +49,7 @@ arch() {
   esac
 }
 IFS=, read -r -a fams <<< "$FAMILIES"
-for f in "${fams[@]}"; do
+[[ " $SIDES " == *" torch "* ]] && for f in "${fams[@]}"; do
   up=$(echo "$f" | tr a-z A-Z); steps_var=${up}_STEPS; batch_var=${up}_BATCH
   for ((s = 1; s <= SEEDS; s++)); do
     # shellcheck disable=SC2046
@@ -54,12 +61,11 @@ props=(-Dbench.families="$FAMILIES" -Dbench.seeds="$SEEDS" -Dbench.n="$N" -Dbenc
        -Dbench.lr="$LR" -Dbench.realnvp.steps="$REALNVP_STEPS" -Dbench.realnvp.batch="$REALNVP_BATCH"
        -Dbench.maf.steps="$MAF_STEPS" -Dbench.maf.batch="$MAF_BATCH" -Dbench.made.steps="$MADE_STEPS"
        -Dbench.made.batch="$MADE_BATCH" -Dbench.pixelcnn.steps="$PIXELCNN_STEPS" -Dbench.pixelcnn.batch="$PIXELCNN_BATCH")
-mvn -o -q -B install -DskipTests >/dev/null
-mvn -o -q -B verify -pl integration-tests -Dgenbench.test.threads="$THREADS" -Dgenbench.excluded.groups=none -Dgroups=benchmark \
+[[ " $SIDES " == *" genbench "* ]] && { mvn -o -q -B install -DskipTests >/dev/null; mvn -o -q -B verify -pl integration-tests -Dgenbench.test.threads="$THREADS" -Dgenbench.excluded.groups=none -Dgroups=benchmark \
   -Dit.test=FlowsBenchmarkIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
   "${props[@]}" -Dbench.out="$out" >/dev/null 2>&1 \
-  || { echo "bench: the genbench side failed; see integration-tests/target/failsafe-reports" >&2; exit 1; }
-grep '^genbench ' "$out"
+  || { echo "bench: the genbench side failed; see integration-tests/target/failsafe-reports" >&2; exit 1; }; }
+grep '^genbench ' "$out" || true
 echo
 awk '
   { side = $1; fam = $2; for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }

@@ -89,11 +89,6 @@ public abstract class DensityModel implements Model, LogDensity, DirectSampling,
     /** n samples in model space, [n, D], drawn with {@code rng} (called with recording paused, in evaluation mode). */
     protected abstract NdArray sampleModel(int n, Rng rng);
 
-    /** Values beside the loss that a training step reports (computed from the step's own quantities); none by default. */
-    protected Map<String, Double> stepExtras() {
-        return Map.of();
-    }
-
     @Override
     public DataInfo data() {
         return data;
@@ -132,7 +127,6 @@ public abstract class DensityModel implements Model, LogDensity, DirectSampling,
             out.put("loss", -ll);
             out.put("loglik", ll + space.offset());
             out.put("bits_per_dim", space.bitsPerDim(ll));
-            out.putAll(stepExtras());
         } finally {
             network.train(false);
         }
