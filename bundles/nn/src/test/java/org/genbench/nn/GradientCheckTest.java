@@ -130,6 +130,10 @@ class GradientCheckTest {
         MaskedLinear masked = new MaskedLinear(4, 3, true, D, new Rng(4));
         masked.setMask(NdArray.wrap(new double[] {1, 0, 0, 0, 1, 1, 0, 0, 1, 1, 1, 0}, 3, 4));
         check(masked.parameters(), List.of(randn(15, 5, 4)), in -> masked.forward(in.get(0)));
+        org.genbench.nn.modules.Made made = new org.genbench.nn.modules.Made(4, new int[] {6, 5}, 2, Activation.TANH, D,
+                new Rng(5));
+        made.resample(new Rng(6));
+        check(made.parameters(), List.of(randn(16, 3, 4)), in -> made.forward(in.get(0)));
     }
 
     @ParameterizedTest

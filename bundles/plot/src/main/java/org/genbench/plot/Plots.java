@@ -111,6 +111,86 @@ public final class Plots {
         return image;
     }
 
+    /** Viridis at 9 stops: perceptually even, dark (low density) to yellow (high). */
+    private static final float[][] VIRIDIS = {
+        {0.267f, 0.005f, 0.329f}, {0.283f, 0.141f, 0.458f}, {0.254f, 0.265f, 0.530f}, {0.207f, 0.372f, 0.553f},
+        {0.164f, 0.471f, 0.558f}, {0.128f, 0.567f, 0.551f}, {0.135f, 0.659f, 0.518f}, {0.478f, 0.821f, 0.318f},
+        {0.993f, 0.906f, 0.144f},
+    };
+
+    /**
+     * Log-densities on a grid as heat maps side by side with one shared colour scale (the largest value down to
+     * {@code span} nats below it; lower values take the darkest colour), e.g. a model's learned density beside the
+     * data's true one.
+     *
+     * @param panels name to log-densities on a {@code grid} x {@code grid} grid of cell centres over {@code range}
+     *               ({xMin, xMax, yMin, yMax}), row-major with row 0 at yMin; drawn left to right in iteration order
+     */
+    public static BufferedImage logDensityMaps(Map<String, double[]> panels, int grid, double[] range, double span,
+                                               String title) {
+        if (grid < 2 || panels.isEmpty() || !(span > 0)) {
+            throw new IllegalArgumentException("log-density maps need a grid of at least 2, a panel and span > 0");
+        }
+        double top = Double.NEGATIVE_INFINITY;
+        for (Map.Entry<String, double[]> e : panels.entrySet()) {
+            if (e.getValue().length != grid * grid) {
+                throw new IllegalArgumentException("panel '" + e.getKey() + "' has " + e.getValue().length
+                        + " values for a " + grid + " x " + grid + " grid");
+            }
+            for (double v : e.getValue()) {
+                if (Double.isFinite(v)) {
+                    top = Math.max(top, v);
+                }
+            }
+        }
+        double lo = top - span;
+        BufferedImage image = new BufferedImage(PANEL * panels.size(), HEADER + PANEL, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = begin(image);
+        drawHeader(g, title, String.format(Locale.ROOT, "log density, shared scale: %.2f (yellow) to %.2f nats", top, lo),
+                image.getWidth());
+        int i = 0;
+        for (Map.Entry<String, double[]> panel : panels.entrySet()) {
+            Rectangle area = densityArea(i);
+            Axes axes = new Axes(area, range[0], range[1], range[2], range[3]);
+            double[] v = panel.getValue();
+            for (int py = 0; py < area.height; py++) {
+                // grid row 0 is at the bottom (yMin), the picture's row 0 at the top
+                double gy = Math.max(0, Math.min(grid - 1, (area.height - py - 0.5) / area.height * grid - 0.5));
+                int r0 = Math.min(grid - 2, (int) gy);
+                double fy = gy - r0;
+                for (int px = 0; px < area.width; px++) {
+                    double gx = Math.max(0, Math.min(grid - 1, (px + 0.5) / area.width * grid - 0.5));
+                    int c0 = Math.min(grid - 2, (int) gx);
+                    double fx = gx - c0;
+                    double val = (1 - fy) * ((1 - fx) * clampTo(v[r0 * grid + c0], lo) + fx * clampTo(v[r0 * grid + c0 + 1], lo))
+                            + fy * ((1 - fx) * clampTo(v[(r0 + 1) * grid + c0], lo) + fx * clampTo(v[(r0 + 1) * grid + c0 + 1], lo));
+                    image.setRGB(area.x + px, area.y + py, viridis((val - lo) / span));
+                }
+            }
+            drawFrameAndTicks(g, axes);
+            drawCaption(g, panel.getKey(), grid + " x " + grid + " grid", area.x, area.y - 9, area.width);
+            i++;
+        }
+        g.dispose();
+        return image;
+    }
+
+    private static double clampTo(double v, double lo) {
+        return Double.isNaN(v) || v < lo ? lo : v;
+    }
+
+    private static int viridis(double t) {
+        double s = Math.min(1, Math.max(0, t)) * (VIRIDIS.length - 1);
+        int k = Math.min(VIRIDIS.length - 2, (int) s);
+        double f = s - k;
+        int rgb = 0;
+        for (int ch = 0; ch < 3; ch++) {
+            double v = VIRIDIS[k][ch] + f * (VIRIDIS[k + 1][ch] - VIRIDIS[k][ch]);
+            rgb = (rgb << 8) | (int) Math.round(255 * v);
+        }
+        return rgb;
+    }
+
     /**
      * Curves such as training loss against step.
      *
@@ -371,7 +451,7 @@ public final class Plots {
     }
 
     /** {xMin, xMax, yMin, yMax}: equal spans so that circles stay round. */
-    static double[] densityRange(double[] dataXY, Map<String, double[]> samplesXY) {
+    public static double[] densityRange(double[] dataXY, Map<String, double[]> samplesXY) {
         double[] source = dataXY;
         if (finiteCount(dataXY) == 0) {
             source = samplesXY.values().stream().flatMapToDouble(Arrays::stream).toArray();

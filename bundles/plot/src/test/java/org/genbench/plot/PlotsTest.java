@@ -102,6 +102,41 @@ class PlotsTest {
                 "no south mode in the lower half");
     }
 
+    /**
+     * A bump in the upper right of one panel and the lower left of the other: yellow where each has its peak, the
+     * darkest colour where a panel's values are more than the span below the shared maximum, north up.
+     */
+    @Test
+    void logDensityMapsShareOneScaleAndPutRowZeroAtTheBottom() {
+        int grid = 40;
+        double[] range = {-2, 2, -2, 2};
+        Map<String, double[]> panels = new LinkedHashMap<>();
+        double[][] peaks = {{1, 1}, {-1, -1}};
+        for (int p = 0; p < 2; p++) {
+            double[] v = new double[grid * grid];
+            for (int r = 0; r < grid; r++) {
+                for (int c = 0; c < grid; c++) {
+                    double x = range[0] + (c + 0.5) / grid * 4;
+                    double y = range[2] + (r + 0.5) / grid * 4;
+                    v[r * grid + c] = -4 * ((x - peaks[p][0]) * (x - peaks[p][0]) + (y - peaks[p][1]) * (y - peaks[p][1]));
+                }
+            }
+            panels.put(p == 0 ? "learned" : "true", v);
+        }
+        BufferedImage image = Plots.logDensityMaps(panels, grid, range, 10, "bumps");
+        assertEquals(2 * Plots.PANEL, image.getWidth());
+        Plots.Axes left = new Plots.Axes(Plots.densityArea(0), range[0], range[1], range[2], range[3]);
+        Plots.Axes right = new Plots.Axes(Plots.densityArea(1), range[0], range[1], range[2], range[3]);
+        int[] peak = rgb(image, left.px(1), left.py(1));
+        assertTrue(peak[0] > 200 && peak[1] > 200 && peak[2] < 80, "yellow at the left panel's peak: " + List.of(peak[0], peak[1], peak[2]));
+        int[] far = rgb(image, left.px(-1.5), left.py(-1.5));
+        assertTrue(far[0] < 90 && far[1] < 20 && far[2] > 60, "dark purple far below the peak: " + List.of(far[0], far[1], far[2]));
+        int[] otherPeak = rgb(image, right.px(-1), right.py(-1));
+        assertTrue(otherPeak[0] > 200 && otherPeak[1] > 200, "the right panel's peak is lower left");
+        assertThrows(IllegalArgumentException.class, () -> Plots.logDensityMaps(Map.of("x", new double[3]), grid, range,
+                10, "bad"));
+    }
+
     /** Rows in [from, to] whose pixel in column {@code x} is blue-tinted. */
     private static int shadedRowsIn(BufferedImage image, int x, int from, int to) {
         int rows = 0;

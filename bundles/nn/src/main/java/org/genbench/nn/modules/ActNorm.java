@@ -8,8 +8,9 @@ import org.genbench.nn.NdArray;
 
 /**
  * Activation normalization (Kingma and Dhariwal 2018, Glow): y = (x + bias) * exp(logScale) per channel of
- * [n, c] or [n, c, h, w], initialized from the first batch it sees so that y has zero mean and unit variance per
- * channel; invertible, with log |det dy/dx| = (h w) sum(logScale) per example.
+ * [n, c] or [n, c, h, w], initialized from the first batch it sees in training mode so that y has zero mean and unit
+ * variance per channel (in evaluation mode an uninitialized one is the identity: scoring held-out data before training
+ * must not initialize it from that data); invertible, with log |det dy/dx| = (h w) sum(logScale) per example.
  */
 public final class ActNorm extends Module implements Layer {
     private final NdArray bias;
@@ -26,7 +27,7 @@ public final class ActNorm extends Module implements Layer {
 
     @Override
     public NdArray forward(NdArray x) {
-        if (initialized.getFlat(0) == 0) {
+        if (initialized.getFlat(0) == 0 && isTraining()) {
             initialize(x);
         }
         return F.mul(F.add(x, shaped(bias, x)), F.exp(shaped(logScale, x)));

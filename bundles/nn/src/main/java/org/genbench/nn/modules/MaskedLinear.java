@@ -39,6 +39,9 @@ public final class MaskedLinear extends Linear {
 
     @Override
     public NdArray forward(NdArray x) {
-        return F.linear(x, F.mul(weight, mask), bias);
+        // While a graph records, the product keeps the mask for its backward pass: give it a copy, so that a mask
+        // replaced before backward (an ensemble of masks in one graph) does not corrupt the gradient.
+        NdArray m = org.genbench.nn.Autograd.tracking(weight) != null ? mask.copy() : mask;
+        return F.linear(x, F.mul(weight, m), bias);
     }
 }

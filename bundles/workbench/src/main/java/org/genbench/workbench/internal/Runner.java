@@ -36,6 +36,8 @@ import org.genbench.api.DataInfo;
 import org.genbench.api.Dataset;
 import org.genbench.api.DatasetProvider;
 import org.genbench.api.Evaluator;
+import org.genbench.api.KnownDensity;
+import org.genbench.api.LogDensity;
 import org.genbench.api.Metric;
 import org.genbench.api.Model;
 import org.genbench.api.ModelFamily;
@@ -535,8 +537,9 @@ final class Runner {
     /**
      * samples.png: samples over the data density for 2-D data; an image grid for single-channel image data (rank
      * >= 2), one row per class drawn by the model itself when it is {@link Conditional}, else the first 100 of each
-     * sampler's draws (samples.png for the first sampler, samples-ID.png for the others). training.png: every logged
-     * curve, by step.
+     * sampler's draws (samples.png for the first sampler, samples-ID.png for the others; discrete levels drawn on
+     * [0, 1]). density.png (2-D data, models with LogDensity): the learned log-density beside the true one when the
+     * dataset knows it. training.png: every logged curve, by step; bits_per_dim.png: the bits/dim curves alone.
      */
     private static void pictures(Path dir, Dataset dataset, Model model, Map<String, SampleResult> samples,
                                  Map<String, Map<String, List<double[]>>> curves, Rng rng, BufferAllocator allocator)
@@ -548,6 +551,9 @@ final class Runner {
             samples.forEach((name, s) -> drawn.put(name, spread(s.samples(), SCATTER_POINTS)));
             Plots.writePng(Plots.densityScatter(spread(dataset.split("train").x(), SCATTER_POINTS), drawn,
                     info.name() + ": samples over the data density"), RunStore.inside(dir, "samples.png"));
+        }
+        if (shape.length == 1 && shape[0] == 2 && model instanceof LogDensity density) {
+            densityMaps(dir, dataset, density, allocator);
         }
         int height = shape.length >= 2 ? (int) shape[shape.length - 2] : 0;
         int width = shape.length >= 2 ? (int) shape[shape.length - 1] : 0;
@@ -564,7 +570,7 @@ final class Runner {
                         }
                     }
                     try (Tensor drawn = conditional.sample(labels, rng, allocator)) {
-                        Plots.writePng(Plots.imageGrid(drawn.toDoubleArray(), classes * perClass, height, width,
+                        Plots.writePng(Plots.imageGrid(unit(drawn.toDoubleArray(), info), classes * perClass, height, width,
                                 perClass, rows, info.name() + ": samples per class"), RunStore.inside(dir, "samples.png"));
                     }
                 }
@@ -574,7 +580,7 @@ final class Runner {
                     Tensor x = e.getValue().samples();
                     int n = (int) Math.min(100, x.rows());
                     try (Tensor head = x.slice(0, n)) {
-                        Plots.writePng(Plots.imageGrid(head.toDoubleArray(), n, height, width, 10, null,
+                        Plots.writePng(Plots.imageGrid(unit(head.toDoubleArray(), info), n, height, width, 10, null,
                                 info.name() + ": samples of " + e.getKey()),
                                 RunStore.inside(dir, first ? "samples.png" : "samples-" + e.getKey() + ".png"));
                     }
@@ -600,7 +606,61 @@ final class Runner {
             });
             String title = phase.getKey().equals("train") ? "training" : phase.getKey().equals("sample") ? "sampling" : phase.getKey();
             Plots.writePng(Plots.lineChart(series, title, "step"), RunStore.inside(dir, title + ".png"));
+            // Bits/dim on a scale of their own (beside losses and log-likelihoods they are a flat line)
+            Map<String, double[][]> bits = new LinkedHashMap<>();
+            series.forEach((name, xy) -> {
+                if (name.endsWith("bits_per_dim")) {
+                    bits.put(name, xy);
+                }
+            });
+            if (phase.getKey().equals("train") && !bits.isEmpty()) {
+                Plots.writePng(Plots.lineChart(bits, "bits/dim, train and test", "step"), RunStore.inside(dir, "bits_per_dim.png"));
+            }
         }
+    }
+
+    /**
+     * density.png for 2-D data: the model's log-density on a 120 x 120 grid over the data's range, beside the data's
+     * true log-density when the dataset knows it ({@link KnownDensity}), on one colour scale.
+     */
+    private static void densityMaps(Path dir, Dataset dataset, LogDensity model, BufferAllocator allocator)
+            throws IOException {
+        int grid = 120;
+        double[] range = Plots.densityRange(dataset.split("train").x().toDoubleArray(), Map.of());
+        Map<String, double[]> panels = new LinkedHashMap<>();
+        try (Tensor points = Tensor.allocate(allocator, DType.FLOAT32, (long) grid * grid, 2)) {
+            for (int r = 0; r < grid; r++) {
+                for (int c = 0; c < grid; c++) {
+                    long at = 2L * (r * grid + c);
+                    points.setDouble(at, range[0] + (c + 0.5) / grid * (range[1] - range[0]));
+                    points.setDouble(at + 1, range[2] + (r + 0.5) / grid * (range[3] - range[2]));
+                }
+            }
+            try (Tensor learned = model.logDensity(points)) {
+                panels.put("learned", learned.toDoubleArray());
+            }
+            if (dataset instanceof KnownDensity truth) {
+                try (Tensor t = truth.trueLogDensity(points)) {
+                    panels.put("true", t.toDoubleArray());
+                }
+            }
+        }
+        Plots.writePng(Plots.logDensityMaps(panels, grid, range, 10, dataset.info().name()
+                + (panels.size() > 1 ? ": learned log-density beside the true one" : ": learned log-density")),
+                RunStore.inside(dir, "density.png"));
+    }
+
+    /** Image values on [0, 1] for drawing: levels of discrete data (0..255 for 8-bit) divided by the top level. */
+    private static double[] unit(double[] values, DataInfo info) {
+        if (!DataInfo.DISCRETE.equals(info.kind())) {
+            return values;
+        }
+        double top = info.dequantization() != null ? info.dequantization().levels() - 1 : 255;
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i] / top;
+        }
+        return out;
     }
 
     /** Points per panel of samples.png: more do not change the picture, and copying all of them may not fit. */

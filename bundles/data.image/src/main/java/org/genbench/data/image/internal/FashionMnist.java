@@ -11,6 +11,7 @@ import java.util.Map;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.genbench.api.DataInfo;
+import org.genbench.api.Dequantization;
 import org.genbench.api.InMemoryDataset;
 import org.genbench.api.Dataset;
 import org.genbench.api.DatasetProvider;
@@ -27,35 +28,47 @@ import org.osgi.service.component.annotations.Component;
 /**
  * Fashion-MNIST from Debian's {@code dataset-fashion-mnist}, converted on first use into Arrow IPC (see
  * {@link Prepare}) and checked against the manifest's sha256 every time it is opened. Served as {@code x} FLOAT32
- * {@code [n, 1, 28, 28]} in [0, 1] (intensity / 255), or binarized to {0, 1}, and {@code label} INT32 {@code [n]}.
+ * {@code [n, 1, 28, 28]} and {@code label} INT32 {@code [n]}; {@code x} holds intensities in [0, 1] (intensity /
+ * 255, kind continuous), binarized values {0, 1} (kind binary), or the 8-bit values 0..255 themselves (kind
+ * discrete, with the {@link Dequantization} density models use: uniform, optionally with the logit pre-transform).
  * A subset is the first {@code train} (or {@code test}) examples of the split: the files are already in random
  * order, and a prefix keeps a subset the same whatever the seed, so a baseline can be recomputed from the files.
  */
 @Component(service = DatasetProvider.class)
 public final class FashionMnist implements DatasetProvider<FashionMnist.Config> {
     public static final String NAME = "fashion-mnist";
-    static final List<String> BINARIZE = List.of("none", "threshold", "stochastic");
+    static final List<String> BINARIZE = List.of("none", "threshold", "stochastic", "fixed");
+    static final List<String> PIXELS = List.of("unit", "8bit");
 
     /**
      * @param train           training examples, the first of the 60000 (default all, 1..60000)
      * @param test            test examples, the first of the 10000 (default all, 1..10000)
-     * @param binarize        {@code none} (intensities in [0, 1], kind continuous), {@code threshold} (1 where the
-     *                        intensity is at least {@code threshold}) or {@code stochastic} (1 with probability the
-     *                        intensity, drawn once per run from the dataset's seeded stream, Salakhutdinov and Murray
-     *                        2008); the last two give kind binary. Default none
+     * @param binarize        {@code none} (default), {@code threshold} (1 where the intensity is at least
+     *                        {@code threshold}), {@code stochastic} (1 with probability the intensity, drawn once per
+     *                        run from the dataset's seeded stream, Salakhutdinov and Murray 2008) or {@code fixed} (one
+     *                        such draw with a fixed seed, the same for every run, saved beside the prepared files and
+     *                        checked against the manifest's sha256: the static binarization that published nats on
+     *                        binarized data use); all but none give kind binary
      * @param threshold       for {@code threshold}, in (0, 1]; default 0.5
      * @param dataDirectory   where the prepared Arrow files live; default {@code <workspace>/data/fashion-mnist}, or
      *                        {@code ~/.cache/genbench/fashion-mnist} outside a workbench
      * @param sourceDirectory where the Debian package put the IDX files; default the manifest's
      *                        {@code /usr/share/datasets/fashion-mnist}
+     * @param pixels          {@code unit} (default: intensity / 255 in [0, 1]) or {@code 8bit} (the integers 0..255,
+     *                        kind discrete, dequantized uniformly by density models and by {@code loglik}, which
+     *                        then reports bits/dim on the 8-bit scale); 8bit needs binarize none
+     * @param logitAlpha      with 8bit: the logit pre-transform's alpha in [0, 0.5), 0 (default) for none; models
+     *                        see {@code logit(alpha + (1 - 2 alpha) (x + u) / 256)} and count its Jacobian
      */
     public record Config(Integer train, Integer test, String binarize, Double threshold, String dataDirectory,
-                         String sourceDirectory) {
+                         String sourceDirectory, String pixels, Double logitAlpha) {
         public Config {
             train = train == null ? 60000 : train;
             test = test == null ? 10000 : test;
             binarize = binarize == null ? "none" : binarize;
             threshold = threshold == null ? 0.5 : threshold;
+            pixels = pixels == null ? "unit" : pixels;
+            logitAlpha = logitAlpha == null ? 0.0 : logitAlpha;
             if (train < 1 || train > 60000) {
                 throw new IllegalArgumentException("train must be in 1..60000, was " + train);
             }
@@ -68,10 +81,32 @@ public final class FashionMnist implements DatasetProvider<FashionMnist.Config> 
             if (!(threshold > 0 && threshold <= 1)) {
                 throw new IllegalArgumentException("threshold must be in (0, 1], was " + threshold);
             }
+            if (!PIXELS.contains(pixels)) {
+                throw new IllegalArgumentException("pixels must be one of " + PIXELS + ", was '" + pixels + "'");
+            }
+            if (pixels.equals("8bit") && !binarize.equals("none")) {
+                throw new IllegalArgumentException("binarize must be none when pixels is 8bit, was '" + binarize + "'");
+            }
+            if (!(logitAlpha >= 0 && logitAlpha < 0.5)) {
+                throw new IllegalArgumentException("logitAlpha must be in [0, 0.5), was " + logitAlpha);
+            }
+            if (logitAlpha > 0 && !pixels.equals("8bit")) {
+                throw new IllegalArgumentException("logitAlpha needs pixels 8bit (it transforms dequantized 8-bit"
+                        + " values), was " + logitAlpha + " with pixels " + pixels);
+            }
+        }
+
+        public Config(Integer train, Integer test, String binarize, Double threshold, String dataDirectory,
+                      String sourceDirectory) {
+            this(train, test, binarize, threshold, dataDirectory, sourceDirectory, null, null);
         }
 
         public static Config defaults() {
-            return new Config(null, null, null, null, null, null);
+            return new Config(null, null, null, null, null, null, null, null);
+        }
+
+        boolean eightBit() {
+            return pixels.equals("8bit");
         }
     }
 
@@ -99,7 +134,8 @@ public final class FashionMnist implements DatasetProvider<FashionMnist.Config> 
     @Override
     public String description() {
         return "Fashion-MNIST 28x28 grayscale, 10 classes (Debian dataset-fashion-mnist, prepared to Arrow IPC); "
-                + "[0,1] or binarized";
+                + "[0,1], 8-bit (dequantized by density models, bits/dim on the 8-bit scale) or binarized (threshold, "
+                + "stochastic, fixed)";
     }
 
     @Override
@@ -113,6 +149,9 @@ public final class FashionMnist implements DatasetProvider<FashionMnist.Config> 
         Path sourceDir = Path.of(config.sourceDirectory() != null ? config.sourceDirectory() : manifest.sourceDirectory());
         BufferAllocator allocator = context.allocator();
         Map<String, Path> files = Prepare.ensure(manifest, sourceDir, dataDir, allocator);
+        if (config.binarize().equals("fixed")) {
+            files = FixedBinarization.ensure(manifest, files, dataDir, allocator);
+        }
         Map<String, Batch> splits = new LinkedHashMap<>();
         try {
             splits.put("train", load(files.get("train"), config.train(), config, context.rng().split("train"), allocator));
@@ -121,13 +160,19 @@ public final class FashionMnist implements DatasetProvider<FashionMnist.Config> 
             splits.values().forEach(Batch::close);
             throw e;
         }
-        String kind = config.binarize().equals("none") ? DataInfo.CONTINUOUS : DataInfo.BINARY;
-        String name = NAME + (config.binarize().equals("none") ? "" : "/" + config.binarize());
-        DataInfo info = new DataInfo(name, new long[] {1, 28, 28}, kind, manifest.classes().size(), checksum(splits));
+        String kind = config.eightBit() ? DataInfo.DISCRETE
+                : config.binarize().equals("none") ? DataInfo.CONTINUOUS : DataInfo.BINARY;
+        String name = NAME + (config.eightBit() ? "/8bit" : config.binarize().equals("none") ? "" : "/" + config.binarize());
+        Dequantization dequantization = config.eightBit() ? new Dequantization(256, config.logitAlpha()) : null;
+        DataInfo info = new DataInfo(name, new long[] {1, 28, 28}, kind, manifest.classes().size(), checksum(splits),
+                dequantization);
         return new InMemoryDataset(info, splits);
     }
 
-    /** The first {@code n} rows of a prepared file as float32, scaled and binarized per the settings. */
+    /**
+     * The first {@code n} rows of a prepared file as float32, scaled and binarized per the settings (the fixed
+     * binarization's files already hold 0 and 1).
+     */
     private static Batch load(Path file, int n, Config config, Rng rng, BufferAllocator allocator) throws IOException {
         Map<String, Tensor> raw = ArrowIpc.read(file, allocator);
         try {
@@ -147,8 +192,9 @@ public final class FashionMnist implements DatasetProvider<FashionMnist.Config> 
                 double t = config.threshold();
                 boolean stochastic = config.binarize().equals("stochastic");
                 boolean threshold = config.binarize().equals("threshold");
+                float scale = config.eightBit() || config.binarize().equals("fixed") ? 1f : 255f;
                 for (long i = 0; i < values; i++) {
-                    float v = (in.getByte(i) & 0xff) / 255f;
+                    float v = (in.getByte(i) & 0xff) / scale;
                     if (threshold) {
                         v = v >= t ? 1f : 0f;
                     } else if (stochastic) {

@@ -15,9 +15,17 @@ import java.util.Map;
  * from and their sha256, and for each split the Arrow file the prepare step produces and its sha256.
  */
 record Manifest(String name, String sourcePackage, String install, String sourceDirectory,
-                Map<String, String> sourceSha256, List<String> classes, Map<String, Split> splits) {
+                Map<String, String> sourceSha256, List<String> classes, Map<String, Split> splits,
+                Binarization binarization) {
 
     record Split(String images, String labels, int examples, String file, String sha256) {
+    }
+
+    /** The fixed binarization: the seed of its one draw, and per split the file it is saved to and its sha256. */
+    record Binarization(long seed, Map<String, Saved> splits) {
+    }
+
+    record Saved(String file, String sha256) {
     }
 
     /** The manifest packed into this bundle from {@code datasets/fashion-mnist/manifest.json}. */
@@ -44,7 +52,16 @@ record Manifest(String name, String sourcePackage, String install, String source
             splits.put(e.getKey(), new Split(s.path("images").asText(), s.path("labels").asText(),
                     s.path("examples").asInt(), s.path("file").asText(), s.path("sha256").asText("")));
         });
+        Binarization binarization = null;
+        JsonNode fixed = root.path("fixedBinarization");
+        if (fixed.isObject()) {
+            Map<String, Saved> saved = new LinkedHashMap<>();
+            fixed.path("splits").fields().forEachRemaining(e -> saved.put(e.getKey(),
+                    new Saved(e.getValue().path("file").asText(), e.getValue().path("sha256").asText(""))));
+            binarization = new Binarization(fixed.path("seed").asLong(), Map.copyOf(saved));
+        }
         return new Manifest(root.path("name").asText(), source.path("package").asText(), source.path("install").asText(),
-                source.path("directory").asText(), Map.copyOf(sha), List.copyOf(classes), Map.copyOf(splits));
+                source.path("directory").asText(), Map.copyOf(sha), List.copyOf(classes), Map.copyOf(splits),
+                binarization);
     }
 }

@@ -112,6 +112,77 @@ class FashionMnistTest {
     }
 
     @Test
+    void eightBitPixelsAreTheFilesIntegersWithTheirDequantizationDeclared() throws IOException {
+        double[] unit;
+        try (Dataset d = open(config(50, 10, "none"), 1)) {
+            unit = d.split("train").x().toDoubleArray();
+            assertEquals(null, d.info().dequantization());
+        }
+        FashionMnist.Config c = new FashionMnist.Config(50, 10, null, null, dir.resolve("data").toString(), null,
+                "8bit", 1e-6);
+        try (Dataset d = open(c, 1)) {
+            assertEquals(DataInfo.DISCRETE, d.info().kind());
+            assertEquals(new org.genbench.api.Dequantization(256, 1e-6), d.info().dequantization());
+            assertEquals("fashion-mnist/8bit", d.info().name());
+            double[] bytes = d.split("train").x().toDoubleArray();
+            for (int i = 0; i < bytes.length; i++) {
+                assertEquals(Math.rint(bytes[i]), bytes[i]);
+                assertEquals(unit[i], (float) (bytes[i] / 255), 0.0, "pixel " + i);
+            }
+            assertEquals(255, java.util.Arrays.stream(bytes).max().orElseThrow());
+        }
+    }
+
+    @Test
+    void theFixedBinarizationIsOneSavedDrawCheckedByItsSha256WhateverTheRunSeed() throws IOException {
+        double[] grey;
+        try (Dataset d = open(config(1000, 10, "none"), 1)) {
+            grey = d.split("train").x().toDoubleArray();
+        }
+        double[] a;
+        try (Dataset d = open(config(1000, 10, "fixed"), 7)) {
+            assertEquals(DataInfo.BINARY, d.info().kind());
+            assertEquals("fashion-mnist/fixed", d.info().name());
+            a = d.split("train").x().toDoubleArray();
+        }
+        try (Dataset d = open(config(1000, 10, "fixed"), 8)) {
+            assertArrayEquals(a, d.split("train").x().toDoubleArray(), "another run seed, the same images");
+        }
+        double ones = 0;
+        for (int i = 0; i < a.length; i++) {
+            assertTrue(a[i] == 0 || a[i] == 1);
+            if (grey[i] == 0) {
+                assertEquals(0, a[i], "a background pixel is never drawn as 1");
+            } else if (grey[i] == 1) {
+                assertEquals(1, a[i], "a full-ink pixel is always 1");
+            }
+            ones += a[i];
+        }
+        // E[bit] = intensity: 784000 Bernoulli draws, standard error below 0.0006.
+        assertEquals(java.util.Arrays.stream(grey).average().orElseThrow(), ones / a.length, 0.003);
+        Manifest.Binarization b = MANIFEST.binarization();
+        for (Manifest.Saved s : b.splits().values()) {
+            assertEquals(s.sha256(), Prepare.sha256(dir.resolve("data").resolve(s.file())), s.file());
+        }
+        // An independent port of genbench's generator (bench/torch_flows.py's fixed_binarization, numpy) draws
+        // 2247615 ones in the whole test split.
+        try (Dataset d = open(config(10, 10000, "fixed"), 1)) {
+            double sum = 0;
+            for (double v : d.split("test").x().toDoubleArray()) {
+                sum += v;
+            }
+            assertEquals(2247615, sum);
+        }
+        // A damaged saved draw is drawn again, to the same bytes.
+        Path train = dir.resolve("data").resolve(b.splits().get("train").file());
+        Files.write(train, new byte[] {1, 2, 3});
+        try (Dataset d = open(config(1000, 10, "fixed"), 9)) {
+            assertArrayEquals(a, d.split("train").x().toDoubleArray());
+        }
+        assertEquals(b.splits().get("train").sha256(), Prepare.sha256(train));
+    }
+
+    @Test
     void aMissingPackageSaysHowToInstallIt() {
         FashionMnist.Config c = new FashionMnist.Config(10, 10, null, null, dir.resolve("data").toString(),
                 dir.resolve("nowhere").toString());
@@ -157,5 +228,13 @@ class FashionMnistTest {
                 .getMessage().contains("binarize must be one of"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new FashionMnist.Config(null, null, null, 0.0, null, null))
                 .getMessage().contains("threshold must be in (0, 1]"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new FashionMnist.Config(null, null, null, null, null, null, "16bit", null))
+                .getMessage().contains("pixels must be one of [unit, 8bit]"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new FashionMnist.Config(null, null, "fixed", null, null, null, "8bit", null))
+                .getMessage().contains("binarize must be none when pixels is 8bit"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new FashionMnist.Config(null, null, null, null, null, null, "8bit", 0.5))
+                .getMessage().contains("logitAlpha must be in [0, 0.5)"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new FashionMnist.Config(null, null, null, null, null, null, null, 0.05))
+                .getMessage().contains("logitAlpha needs pixels 8bit"));
     }
 }

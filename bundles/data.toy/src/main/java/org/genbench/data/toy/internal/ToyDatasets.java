@@ -38,6 +38,8 @@ import org.osgi.service.component.annotations.Component;
  * <li>{@code swiss-roll}: sklearn's {@code make_swiss_roll} projected on (x, z) and divided by 5:
  * (t cos t, t sin t) / 5 with t uniform on [1.5 pi, 4.5 pi]. Default noise 0.2 (sklearn's 1.0 divided by 5).</li>
  * </ul>
+ * With noise (or for the checkerboard) the opened dataset knows its density ({@link org.genbench.api.KnownDensity},
+ * computed by {@link ToyDensities}), so evaluators can put a model's log-likelihood beside the truth's.
  * Train and test are drawn from independent child streams of the run's stream ({@code split("train")},
  * {@code split("test")}), so the test set does not change when the training set size does.
  */
@@ -133,7 +135,10 @@ public final class ToyDatasets implements DatasetProvider<ToyDatasets.Config> {
             splits.values().forEach(Batch::close);
             throw e;
         }
-        return new InMemoryDataset(info, splits);
+        InMemoryDataset data = new InMemoryDataset(info, splits);
+        // With a density (any noise, or the checkerboard's uniform squares), evaluators can score against the truth.
+        return ToyDensities.exists(config.shape(), config.noise()) ? new ToyDataset(data, config.shape(), config.noise())
+                : data;
     }
 
     /** {@code n} points, interleaved x, y. */

@@ -10,8 +10,10 @@ import org.apache.arrow.memory.ArrowBuf;
 import org.genbench.api.BlockGibbs;
 import org.genbench.api.DataInfo;
 import org.genbench.api.Dataset;
+import org.genbench.api.Dequantization;
 import org.genbench.api.Energy;
 import org.genbench.api.Evaluator;
+import org.genbench.api.KnownDensity;
 import org.genbench.api.LogDensity;
 import org.genbench.api.LogDensityBound;
 import org.genbench.api.Metric;
@@ -36,16 +38,19 @@ import org.osgi.service.component.annotations.Component;
  * schedule and kernel, and log Z with its standard error, in the protocol). A bound or an estimate is never
  * reported as an exact likelihood. {@code estimator} can force one of the three where a model has several.
  *
- * <p>Discrete 8-bit data (values 0..255) is scored by the usual uniform dequantization (Theis et al. 2016; as in
- * RealNVP, Glow, DDPM): the model sees x' = (x + u) / 256 with u ~ U[0,1) per value, one draw per example, and the
- * reported log-likelihood is log p(x') - D ln 256, which lower-bounds the discrete model's log-probability of x.
- * Bits/dim = -mean / (D ln 2) then comes out as the continuous density's bits/dim plus 8, the figure the
- * literature quotes.
+ * <p>Discrete data is scored by uniform dequantization as the data declares it ({@link DataInfo#dequantization()};
+ * 8-bit data that declares none is taken as 256 levels), with genbench's one convention ({@link Dequantization}):
+ * the model sees x' = (x + u) / 256 with u ~ U[0,1) per value, one draw per example, and the reported
+ * log-likelihood is log p(x') - D ln 256, which lower-bounds the discrete model's log-probability of x. Bits/dim =
+ * -mean / (D ln 2) then comes out as the continuous density's bits/dim plus 8, the figure the literature quotes.
+ * A logit pre-transform the data declares is the model's to apply; its Jacobian is inside the model's density.
+ *
+ * <p>When the dataset knows its generating density ({@link KnownDensity}: the 2-D toys), the true density's mean
+ * log-likelihood on the same examples and the model's gap to it (mean of the paired differences, with its standard
+ * error) are reported beside the model's.
  */
 @Component(service = Evaluator.class)
 public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Config> {
-    private static final double LN_256 = Math.log(256);
-
     /**
      * @param split the split to score; default {@code test}
      * @param dequantize null (the default) decides from the data: true for {@code discrete} data whose values are
@@ -133,10 +138,15 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
             throw new IllegalArgumentException("split '" + config.split() + "' of " + data.info().name()
                     + " is empty: " + Arrays.toString(x.shape()));
         }
-        boolean dequantize = decideDequantization(config, data.info(), x);
+        Dequantization dq = decideDequantization(config, data.info(), x);
+        boolean dequantize = dq != null;
         Estimator estimator = estimatorFor(model, config, data, x, dequantize, context);
         Rng noise = context.rng().split("dequantize");
-        double offset = dequantize ? dims * LN_256 : 0;
+        double offset = dequantize ? -dq.logLikelihoodOffset(dims) : 0;
+        KnownDensity truth = !dequantize && data instanceof KnownDensity k ? k : null;
+        double trueSum = 0;
+        double gapMean = 0;
+        double gapM2 = 0;
 
         // Welford's update: the spread of log-likelihoods is small next to their size. Infinite values (a test
         // point outside the model's support) are summed apart so that they give a -inf mean rather than NaN.
@@ -150,8 +160,9 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
                         + " examples");
             }
             long len = Math.min(config.batchSize(), n - start);
-            try (Tensor batch = dequantize ? dequantized(x, start, len, noise, context) : rows(x, start, len);
-                    Tensor values = estimator.score(batch)) {
+            try (Tensor batch = dequantize ? dequantized(dq, x, start, len, noise, context) : rows(x, start, len);
+                    Tensor values = estimator.score(batch);
+                    Tensor trueValues = truth == null ? null : truth.trueLogDensity(batch)) {
                 if (values.size() != len) {
                     throw new IllegalStateException(estimator.label() + " returned " + values.size()
                             + " values for " + len + " examples");
@@ -170,6 +181,14 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
                     double delta = v - mean;
                     mean += delta / count;
                     m2 += delta * (v - mean);
+                    if (trueValues != null) {
+                        double t = trueValues.getDouble(i);
+                        trueSum += t;
+                        double gap = t - v;
+                        double gd = gap - gapMean;
+                        gapMean += gd / count;
+                        gapM2 += gd * (gap - gapMean);
+                    }
                 }
             }
             context.progress(start + len, n);
@@ -181,15 +200,13 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
             mean = infinite;
             se = Double.NaN;
         }
-        double bitsPerDim = -mean / (dims * Math.log(2));
+        double bitsPerDim = Dequantization.bitsPerDim(mean, dims);
 
         Map<String, Object> protocol = new LinkedHashMap<>();
         protocol.put("split", config.split());
         protocol.put("n", n);
         protocol.put("dimensions", dims);
-        protocol.put("dequantization", dequantize
-                ? "uniform: x' = (x + u) / 256, u ~ U[0,1) per value, one draw per example; includes -ln 256 per dimension"
-                : "none");
+        protocol.put("dequantization", dequantize ? dq.describe() : "none");
         protocol.put("estimator", estimator.label());
         protocol.putAll(estimator.protocol());
         String prefix = config.split() + "_";
@@ -197,6 +214,14 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
                 new Metric(prefix + "loglik", mean, estimator.kind(), protocol),
                 new Metric(prefix + "loglik_se", se, estimator.kind(), protocol),
                 new Metric(prefix + "bits_per_dim", bitsPerDim, estimator.kind(), protocol)));
+        if (truth != null && count > 0 && infinite == 0) {
+            Map<String, Object> p = new LinkedHashMap<>(protocol);
+            p.put("truth", "the dataset's generating density on the same examples");
+            metrics.add(new Metric(prefix + "true_loglik", trueSum / count, "exact", p));
+            metrics.add(new Metric(prefix + "loglik_gap", gapMean, estimator.kind(), p));
+            metrics.add(new Metric(prefix + "loglik_gap_se", count > 1 ? Math.sqrt(gapM2 / (count - 1) / count)
+                    : Double.NaN, estimator.kind(), p));
+        }
         if (estimator.protocol().containsKey("ais_log_z")) {
             metrics.add(new Metric(prefix + "ais_log_z", (Double) estimator.protocol().get("ais_log_z"), "ais", protocol));
             metrics.add(new Metric(prefix + "ais_log_z_se", (Double) estimator.protocol().get("ais_log_z_se"), "ais",
@@ -336,33 +361,22 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
         };
     }
 
-    private static boolean decideDequantization(Config config, DataInfo info, Tensor x) {
+    /** The dequantization to score with, or null for none. */
+    private static Dequantization decideDequantization(Config config, DataInfo info, Tensor x) {
         if (Boolean.FALSE.equals(config.dequantize())) {
-            return false;
+            return null;
         }
-        long bad = firstNonByteValue(x);
-        if (config.dequantize() == null) {
-            return DataInfo.DISCRETE.equals(info.kind()) && bad < 0;
+        Dequantization dq = info.dequantization() != null ? info.dequantization() : Dequantization.uniform8Bit();
+        long bad = dq.firstNonLevel(x);
+        if (config.dequantize() == null && info.dequantization() == null) {
+            return DataInfo.DISCRETE.equals(info.kind()) && bad < 0 ? dq : null;
         }
         if (bad >= 0) {
-            throw new IllegalArgumentException("dequantize=true needs integer values in 0..255, but split '"
+            throw new IllegalArgumentException((config.dequantize() == null ? info.name() + " declares " + dq + ", which"
+                    : "dequantize=true") + " needs integer values in 0.." + (dq.levels() - 1) + ", but split '"
                     + config.split() + "' of " + info.name() + " has " + x.getDouble(bad) + " at index " + bad);
         }
-        return true;
-    }
-
-    /** Index of the first value that is not an integer in 0..255, or -1. */
-    private static long firstNonByteValue(Tensor x) {
-        if (x.dtype() == DType.UINT8) {
-            return -1;
-        }
-        for (long i = 0; i < x.size(); i++) {
-            double v = x.getDouble(i);
-            if (!(v >= 0 && v <= 255 && v == Math.rint(v))) {
-                return i;
-            }
-        }
-        return -1;
+        return dq;
     }
 
     /** Rows [start, start + len) of x as a view on the same memory: a new handle the caller closes. */
@@ -376,18 +390,10 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
         return Tensor.wrap(slice, x.dtype(), shape);
     }
 
-    private static Tensor dequantized(Tensor x, long start, long len, Rng noise, RunContext context) {
-        long[] shape = x.shape();
-        shape[0] = len;
-        // Keep float64 data in float64; everything else becomes float32, what the models take.
-        DType type = x.dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
-        // (255 + u) / 256 with u just below 1 rounds to 1.0, outside the [0, 1) a model may assume.
-        double below1 = type == DType.FLOAT64 ? Math.nextDown(1.0) : Math.nextDown(1.0f);
-        Tensor out = Tensor.allocate(context.allocator(), type, shape);
-        long offset = start * x.rowSize();
-        for (long i = 0; i < out.size(); i++) {
-            out.setDouble(i, Math.min(below1, (x.getDouble(offset + i) + noise.nextDouble()) / 256));
+    private static Tensor dequantized(Dequantization dq, Tensor x, long start, long len, Rng noise,
+            RunContext context) {
+        try (Tensor rows = x.slice(start, len)) {
+            return dq.dequantize(rows, noise, context.allocator());
         }
-        return out;
     }
 }

@@ -246,6 +246,81 @@ class HeldOutLikelihoodTest {
     }
 
     @Test
+    void declaredDequantizationIsUsedAndNamedWithItsLogitPreTransform() {
+        DataInfo declared = new DataInfo("test/logit-bytes", new long[] {4}, DataInfo.DISCRETE, 0, null,
+                org.genbench.api.Dequantization.logit8Bit(1e-6));
+        try (InMemoryDataset data = TestDataset.of(declared, "test", byteData(50, DType.FLOAT32, 27))) {
+            Map<String, Metric> m = evaluate(new TestModels.UnitCube(declared), data,
+                    new HeldOutLikelihood.Config(null, null, null), 28);
+            assertEquals(8.0, m.get("test_bits_per_dim").value(), 1e-12);
+            String protocol = (String) m.get("test_loglik").protocol().get("dequantization");
+            assertTrue(protocol.startsWith("uniform") && protocol.contains("logit(1.0E-6"), protocol);
+        }
+        Tensor notLevels = Tensor.ofDoubles(allocator, new double[] {0, 1, 2.5, 3}, 1, 4);
+        try (InMemoryDataset data = TestDataset.of(declared, "test", notLevels)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> evaluate(
+                    new TestModels.UnitCube(declared), data, new HeldOutLikelihood.Config(null, null, null), 29));
+            assertTrue(e.getMessage().contains("declares") && e.getMessage().contains("2.5 at index 2"), e.getMessage());
+        }
+    }
+
+    /** A dataset that knows its density: N(0.3, 1.5^2 I) in 3-D. */
+    private static final class KnownNormal implements Dataset, org.genbench.api.KnownDensity {
+        private final InMemoryDataset inner;
+
+        KnownNormal(InMemoryDataset inner) {
+            this.inner = inner;
+        }
+
+        public DataInfo info() {
+            return inner.info();
+        }
+
+        public List<String> splits() {
+            return inner.splits();
+        }
+
+        public org.genbench.api.tensor.Batch split(String name) {
+            return inner.split(name);
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+
+        public Tensor trueLogDensity(Tensor x) {
+            double[] v = x.toDoubleArray();
+            double[] out = new double[(int) x.rows()];
+            for (int i = 0; i < out.length; i++) {
+                for (int j = 0; j < 3; j++) {
+                    double z = (v[3 * i + j] - 0.3) / 1.5;
+                    out[i] += -0.5 * z * z - Math.log(1.5) - 0.5 * Math.log(2 * Math.PI);
+                }
+            }
+            return Tensor.ofDoubles(x.allocator(), out, out.length);
+        }
+    }
+
+    @Test
+    void aDatasetThatKnowsItsDensityGetsTheTruthAndTheGapBesideTheModel() {
+        try (KnownNormal data = new KnownNormal(TestDataset.of(CONTINUOUS_3D, "test", normalData(2000, 30)))) {
+            Map<String, Metric> m = evaluate(new TestModels.StandardNormal(CONTINUOUS_3D), data,
+                    new HeldOutLikelihood.Config(null, null, 300), 31);
+            // E log N(x; mu, s^2) under itself = -D (ln s + 0.5 ln 2 pi + 0.5); the standard normal model falls short
+            // by KL(N(0.3, 1.5^2) || N(0, 1)) = 0.5 (s^2 + mu^2 - 1) - ln s per dimension.
+            double entropy = -3 * (Math.log(1.5) + 0.5 * Math.log(2 * Math.PI) + 0.5);
+            double kl = 3 * (0.5 * (1.5 * 1.5 + 0.3 * 0.3 - 1) - Math.log(1.5));
+            double se = m.get("test_loglik_gap_se").value();
+            assertTrue(se > 0 && se < 0.05, "se " + se);
+            assertEquals(entropy, m.get("test_true_loglik").value(), 0.1);
+            assertEquals(kl, m.get("test_loglik_gap").value(), 4 * se);
+            assertEquals(m.get("test_true_loglik").value() - m.get("test_loglik").value(),
+                    m.get("test_loglik_gap").value(), 1e-9);
+        }
+    }
+
+    @Test
     void otherSplitsAreNamedInTheMetricsAndUnknownSplitsFail() {
         try (InMemoryDataset data = TestDataset.of(CONTINUOUS_3D, "train", normalData(10, 21))) {
             Map<String, Metric> m = evaluate(new TestModels.StandardNormal(CONTINUOUS_3D), data,

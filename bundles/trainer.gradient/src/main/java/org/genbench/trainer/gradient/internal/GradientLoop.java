@@ -12,7 +12,9 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.genbench.api.AdamSettings;
 import org.genbench.api.Autoencoding;
 import org.genbench.api.Checkpoints;
+import org.genbench.api.DataInfo;
 import org.genbench.api.Dataset;
+import org.genbench.api.Dequantization;
 import org.genbench.api.GradientTrainable;
 import org.genbench.api.LogDensity;
 import org.genbench.api.LogDensityBound;
@@ -45,7 +47,17 @@ final class GradientLoop {
     }
 
     /** How the model is scored on held-out data, by what it can do: exact log-likelihood, or its bound. */
-    private record Score(String name, String kind, Scorer scorer) {
+    private record Score(String name, String kind, Scorer scorer, long dimensions, Dequantization dequantization) {
+        /** The curve's values at one point: the score, and for exact log-likelihoods bits/dim as well. */
+        Map<String, Double> line(double mean) {
+            if (!name.equals("loglik")) {
+                return Map.of("test_" + name, mean);
+            }
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("test_" + name, mean);
+            m.put("test_bits_per_dim", Dequantization.bitsPerDim(mean, dimensions));
+            return m;
+        }
     }
 
     @FunctionalInterface
@@ -56,12 +68,31 @@ final class GradientLoop {
     private GradientLoop() {
     }
 
-    private static Optional<Score> scoreOf(Model model) {
+    /**
+     * The held-out score. Discrete data that declares a dequantization is scored as the likelihood evaluator does
+     * (api {@link Dequantization}): the model's density of the dequantized values plus the offset, the data's
+     * log-likelihood on its levels' scale.
+     */
+    private static Optional<Score> scoreOf(Model model, DataInfo info) {
         Optional<LogDensity> exact = model.as(LogDensity.class);
+        long dims = info.dimension();
         if (exact.isPresent()) {
-            return Optional.of(new Score("loglik", "exact", (x, rng) -> exact.get().logDensity(x)));
+            Dequantization dq = info.dequantization();
+            if (dq == null) {
+                return Optional.of(new Score("loglik", "exact", (x, rng) -> exact.get().logDensity(x), dims, null));
+            }
+            double offset = dq.logLikelihoodOffset(dims);
+            return Optional.of(new Score("loglik", "exact", (x, rng) -> {
+                try (Tensor xp = dq.dequantize(x, rng, x.allocator()); Tensor lp = exact.get().logDensity(xp)) {
+                    double[] v = lp.toDoubleArray();
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] += offset;
+                    }
+                    return Tensor.ofDoubles(x.allocator(), v, v.length);
+                }
+            }, dims, dq));
         }
-        return model.as(LogDensityBound.class).map(b -> new Score("bound", "bound", b::logDensityBound));
+        return model.as(LogDensityBound.class).map(b -> new Score("bound", "bound", b::logDensityBound, dims, null));
     }
 
     /**
@@ -74,7 +105,7 @@ final class GradientLoop {
                 "the " + s.component() + " trainer needs a GradientTrainable model; " + model.getClass().getSimpleName()
                         + " is not"));
         Optional<Persistent> persistent = model.as(Persistent.class);
-        Optional<Score> score = scoreOf(model);
+        Optional<Score> score = scoreOf(model, data.info());
         Batch train = data.split(TRAIN);
         Batch test = data.splits().contains(TEST) ? data.split(TEST) : null;
         int n = Math.toIntExact(train.size());
@@ -103,7 +134,7 @@ final class GradientLoop {
         } else if (test != null && s.evalExamples() > 0 && score.isPresent()) {
             double initial = mean(score.get(), test, s.evalExamples(), rng.split("eval"));
             state.put(initialName, initial);
-            context.log(0, Map.of("test_" + score.get().name(), initial));
+            context.log(0, score.get().line(initial));
         }
 
         int[] order = null;
@@ -151,8 +182,7 @@ final class GradientLoop {
                 checkpoint(context, persistent, step + 1, state);
                 // The held-out curve gets a point per checkpoint; the same examples and noise every time.
                 if (test != null && s.evalExamples() > 0 && score.isPresent()) {
-                    context.log(step + 1, Map.of("test_" + score.get().name(),
-                            mean(score.get(), test, s.evalExamples(), rng.split("eval"))));
+                    context.log(step + 1, score.get().line(mean(score.get(), test, s.evalExamples(), rng.split("eval"))));
                 }
             }
             if (!last && s.stepsPerInvocation() != null && thisInvocation >= s.stepsPerInvocation()) {
@@ -173,14 +203,21 @@ final class GradientLoop {
                     ? model.as(LogDensityBound.class).orElseThrow().boundName() : "exact log-likelihood");
             protocol.put("examples", "the first " + s.evalExamples() + " of the split");
             protocol.put("noise", "the same stream before and after training");
+            if (sc.dequantization() != null) {
+                protocol.put("dequantization", sc.dequantization().describe());
+            }
             if (test != null) {
                 double after = mean(sc, test, s.evalExamples(), rng.split("eval"));
-                context.log(s.steps(), Map.of("test_" + sc.name(), after));
+                context.log(s.steps(), sc.line(after));
                 Object initial = state.get(initialName);
                 if (initial instanceof Number v) {
                     metrics.add(new Metric(initialName, v.doubleValue(), sc.kind(), withSplit(protocol, TEST, "step 0")));
                 }
                 metrics.add(new Metric("test_" + sc.name(), after, sc.kind(), withSplit(protocol, TEST, "after training")));
+                if (sc.name().equals("loglik")) {
+                    metrics.add(new Metric("test_bits_per_dim", Dequantization.bitsPerDim(after, sc.dimensions()),
+                            sc.kind(), withSplit(protocol, TEST, "after training")));
+                }
             }
             double onTrain = mean(sc, train, s.evalExamples(), rng.split("eval"));
             metrics.add(new Metric("train_" + sc.name(), onTrain, sc.kind(), withSplit(protocol, TRAIN, "after training")));

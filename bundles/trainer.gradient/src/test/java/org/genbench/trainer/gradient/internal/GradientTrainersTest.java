@@ -203,6 +203,74 @@ class GradientTrainersTest {
         assertTrue(!byName.containsKey("test_bound"), byName.keySet().toString());
     }
 
+    /**
+     * 8-bit data that declares its dequantization is scored as the likelihood evaluator scores it: the model sees
+     * x' = (x + u) / 256 in [0, 1), and the curve reports the data's log-likelihood with -D ln 256 and its bits/dim;
+     * a uniform density on the unit cube is then exactly 8 bits/dim.
+     */
+    @Test
+    void discreteDataIsDequantizedForTheHeldOutCurveAndReportedInBitsPerDim() throws Exception {
+        DataInfo info = new DataInfo("bytes", new long[] {4}, DataInfo.DISCRETE, 0, null,
+                org.genbench.api.Dequantization.uniform8Bit());
+        Rng rng = new Rng(8);
+        Tensor train = Tensor.allocate(allocator, DType.FLOAT32, 30, 4);
+        Tensor test = Tensor.allocate(allocator, DType.FLOAT32, 10, 4);
+        for (Tensor t : List.of(train, test)) {
+            for (long i = 0; i < t.size(); i++) {
+                t.setDouble(i, rng.nextInt(256));
+            }
+        }
+        java.util.List<double[]> seen = new java.util.ArrayList<>();
+        class UnitCube implements org.genbench.api.Model, org.genbench.api.GradientTrainable, org.genbench.api.LogDensity {
+            long steps;
+
+            public DataInfo data() {
+                return info;
+            }
+
+            public long parameterCount() {
+                return 0;
+            }
+
+            public Map<String, Double> trainStep(Batch b, Step s, Rng r) {
+                steps++;
+                return Map.of("loss", 0.0);
+            }
+
+            public long stepsTaken() {
+                return steps;
+            }
+
+            public Tensor logDensity(Tensor x) {
+                double[] v = x.toDoubleArray();
+                seen.add(v);
+                double[] out = new double[(int) x.rows()];
+                for (int i = 0; i < v.length; i++) {
+                    if (!(v[i] >= 0 && v[i] < 1)) {
+                        out[i / 4] = Double.NEGATIVE_INFINITY;
+                    }
+                }
+                return Tensor.ofDoubles(x.allocator(), out, out.length);
+            }
+        }
+        try (org.genbench.api.InMemoryDataset bytes = new org.genbench.api.InMemoryDataset(info,
+                Map.of("train", Batch.of(train), "test", Batch.of(test)))) {
+            TestRunContext context = new TestRunContext(9, allocator);
+            List<Metric> metrics = new GradientTrainer().train(new UnitCube(), bytes, new GradientTrainer.Config(4, 10,
+                    null, null, null, null, null, null, null, null, null, 2, null, 10, false), context);
+            Map<String, Metric> byName = metrics.stream().collect(Collectors.toMap(Metric::name, m -> m));
+            assertEquals(-4 * Math.log(256), byName.get("test_loglik").value(), 1e-9);
+            assertEquals(8.0, byName.get("test_bits_per_dim").value(), 1e-12);
+            assertTrue(((String) byName.get("test_loglik").protocol().get("dequantization")).startsWith("uniform"));
+            assertTrue(context.logged.stream().anyMatch(l -> Double.valueOf(8.0).equals(l.get("test_bits_per_dim"))));
+            double[] pixels = test.toDoubleArray();
+            double[] first = seen.get(0);
+            for (int i = 0; i < first.length; i++) {
+                assertTrue(first[i] >= pixels[i] / 256 && first[i] < (pixels[i] + 1) / 256, "x' outside its cell");
+            }
+        }
+    }
+
     @Test
     void badSettingsNameTheFieldAndRange() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new GradientTrainer.Config(null, null, null,

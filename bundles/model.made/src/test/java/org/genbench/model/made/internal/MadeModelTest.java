@@ -1,0 +1,190 @@
+package org.genbench.model.made.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.genbench.api.AdamSettings;
+import org.genbench.api.Autoregressive;
+import org.genbench.api.DataInfo;
+import org.genbench.api.GradientTrainable;
+import org.genbench.api.Rng;
+import org.genbench.api.tensor.Batch;
+import org.genbench.api.tensor.DType;
+import org.genbench.api.tensor.Tensor;
+import org.genbench.nn.F;
+import org.genbench.nn.NdArray;
+import org.genbench.nn.check.GradCheck;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MadeModelTest {
+    static final DataInfo BITS = new DataInfo("test/bits", new long[] {3}, DataInfo.BINARY, 0, null);
+    static final DataInfo REALS = new DataInfo("test/reals", new long[] {4}, DataInfo.CONTINUOUS, 0, null);
+    static final DataInfo PLANE = new DataInfo("test/plane", new long[] {2}, DataInfo.CONTINUOUS, 0, null);
+
+    BufferAllocator allocator;
+
+    @BeforeEach
+    void open() {
+        allocator = new RootAllocator();
+    }
+
+    @AfterEach
+    void close() {
+        allocator.close();
+    }
+
+    static void perturb(MadeModel m, long seed, double scale) {
+        Rng rng = new Rng(seed);
+        m.network().parameters().values().forEach(p -> {
+            for (int i = 0; i < p.size(); i++) {
+                p.setFlat(i, p.getFlat(i) + scale * rng.nextGaussian());
+            }
+        });
+    }
+
+    static NdArray randn(long seed, int... shape) {
+        return NdArray.wrap(NdArray.randn(new Rng(seed), org.genbench.nn.DType.F64, 1.0, shape).toDoubleArray(), shape);
+    }
+
+    @Test
+    void theWholeNegativeLogLikelihoodPassesAGradientCheck() {
+        NdArray bits = NdArray.wrap(new double[] {0, 1, 1, 1, 0, 1, 0, 0, 0, 1, 1, 0}, 4, 3);
+        for (int components : new int[] {1, 3}) {
+            for (int ensemble : new int[] {1, 3}) {
+                MadeModel real = new MadeModel(new MadeFamily.Config(10, 2, "tanh", 3, ensemble, components), REALS,
+                        new Rng(1), org.genbench.nn.DType.F64);
+                perturb(real, 2, 0.2);
+                GradCheck.assertClose(GradCheck.check(real.network().parameters(), List.of(randn(3, 5, 4)),
+                        in -> F.mul(F.mean(real.logProb(in.get(0), null)), -1.0), 3, 1e-5, 4), 1e-6);
+            }
+        }
+        MadeModel binary = new MadeModel(new MadeFamily.Config(8, 1, "relu", 2, 2, null), BITS, new Rng(5),
+                org.genbench.nn.DType.F64);
+        perturb(binary, 6, 0.3);
+        GradCheck.assertClose(GradCheck.check(binary.network().parameters(), List.of(),
+                in -> F.mul(F.mean(binary.logProb(bits, null)), -1.0), 3, 1e-5, 7), 1e-6);
+    }
+
+    /** Every one of the 8 binary vectors: the probabilities of a single MADE and of an ensemble sum to 1. */
+    @Test
+    void binaryProbabilitiesSumToOneForOneMaskAndForAnEnsemble() {
+        for (int masks : new int[] {1, 4}) {
+            MadeModel m = new MadeModel(new MadeFamily.Config(16, 2, "relu", masks, masks, null), BITS, new Rng(8),
+                    org.genbench.nn.DType.F64);
+            perturb(m, 9, 0.5);
+            try (Tensor all = allBitVectors()) {
+                double[] lp = m.logDensities(all);
+                double sum = 0;
+                for (double v : lp) {
+                    sum += Math.exp(v);
+                }
+                assertEquals(1.0, sum, 1e-12, masks + " masks");
+            }
+        }
+    }
+
+    /**
+     * Drawing position by position from an ensemble gives each binary vector the probability the density reports:
+     * 40000 draws against the 8 exact probabilities.
+     */
+    @Test
+    void generatedSamplesFollowTheReportedProbabilities() {
+        MadeModel m = new MadeModel(new MadeFamily.Config(16, 1, "relu", 3, 3, null), BITS, new Rng(10),
+                org.genbench.nn.DType.F32);
+        perturb(m, 11, 0.8);
+        double[] p;
+        try (Tensor all = allBitVectors()) {
+            p = java.util.Arrays.stream(m.logDensities(all)).map(Math::exp).toArray();
+        }
+        int n = 40000;
+        double[] freq = new double[8];
+        Rng rng = new Rng(12);
+        try (Autoregressive.Generation g = m.generate(n, rng)) {
+            assertEquals(3, m.positions());
+            for (int i = 0; i < 3; i++) {
+                assertEquals(i, g.drawn());
+                g.next(rng);
+            }
+            try (Tensor s = g.samples(allocator)) {
+                for (int r = 0; r < n; r++) {
+                    int idx = (int) (4 * s.getDouble(3L * r) + 2 * s.getDouble(3L * r + 1) + s.getDouble(3L * r + 2));
+                    freq[idx] += 1.0 / n;
+                }
+            }
+            assertThrows(IllegalStateException.class, () -> g.next(rng));
+        }
+        double tv = 0;
+        for (int i = 0; i < 8; i++) {
+            tv += 0.5 * Math.abs(freq[i] - p[i]);
+        }
+        // 40000 draws over 8 states: sampling noise gives a total variation near 0.005
+        assertTrue(tv < 0.015, "total variation " + tv + ": " + java.util.Arrays.toString(freq) + " vs "
+                + java.util.Arrays.toString(p));
+    }
+
+    @Test
+    void aRealValuedEnsembleIntegratesToOneOverThePlane() {
+        MadeModel m = new MadeModel(new MadeFamily.Config(16, 1, "tanh", 3, 3, 2), PLANE, new Rng(13),
+                org.genbench.nn.DType.F64);
+        perturb(m, 14, 0.3);
+        int grid = 300;
+        double lo = -12;
+        double hi = 12;
+        double cell = (hi - lo) / grid;
+        try (Tensor pts = Tensor.allocate(allocator, DType.FLOAT64, (long) grid * grid, 2)) {
+            for (int i = 0; i < grid; i++) {
+                for (int j = 0; j < grid; j++) {
+                    pts.setDouble(2L * (i * grid + j), lo + (i + 0.5) * cell);
+                    pts.setDouble(2L * (i * grid + j) + 1, lo + (j + 0.5) * cell);
+                }
+            }
+            double sum = 0;
+            for (double v : m.logDensities(pts)) {
+                sum += Math.exp(v) * cell * cell;
+            }
+            assertEquals(1.0, sum, 2e-3);
+        }
+    }
+
+    @Test
+    void aCheckpointKeepsTheMasksAndTheDensity(@TempDir Path dir) throws Exception {
+        MadeFamily.Config c = new MadeFamily.Config(12, 1, "relu", 4, 4, null);
+        MadeModel a = new MadeModel(c, BITS, new Rng(15), org.genbench.nn.DType.F32);
+        try (Tensor x = Tensor.allocate(allocator, DType.FLOAT32, 32, 3)) {
+            Rng rng = new Rng(16);
+            for (long i = 0; i < x.size(); i++) {
+                x.setDouble(i, rng.nextDouble() < 0.3 ? 1 : 0);
+            }
+            GradientTrainable.Step step = new GradientTrainable.Step(new AdamSettings(1e-2, 0.9, 0.999, 1e-8), 1);
+            for (int s = 0; s < 6; s++) {
+                try (Batch b = Batch.of(x.retain())) {
+                    a.trainStep(b, step, new Rng(100 + s));
+                }
+            }
+            a.save(dir);
+            MadeModel b = new MadeModel(c, BITS, new Rng(15), org.genbench.nn.DType.F32);
+            b.load(dir);
+            assertEquals(java.util.Arrays.toString(a.logDensities(x)), java.util.Arrays.toString(b.logDensities(x)));
+            MadeModel otherSeed = new MadeModel(c, BITS, new Rng(17), org.genbench.nn.DType.F32);
+            assertTrue(assertThrows(java.io.IOException.class, () -> otherSeed.load(dir)).getMessage().contains("maskSeed"));
+        }
+    }
+
+    private Tensor allBitVectors() {
+        Tensor t = Tensor.allocate(allocator, DType.FLOAT32, 8, 3);
+        for (int v = 0; v < 8; v++) {
+            t.setDouble(3L * v, (v >> 2) & 1);
+            t.setDouble(3L * v + 1, (v >> 1) & 1);
+            t.setDouble(3L * v + 2, v & 1);
+        }
+        return t;
+    }
+}
