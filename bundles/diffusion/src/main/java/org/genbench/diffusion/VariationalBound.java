@@ -19,7 +19,8 @@ import org.genbench.diffusion.internal.Noise;
  * p(x_{t-1} | x_t) has the mean of the forward posterior at x0_hat (clipped to the data's range when asked) and
  * variance beta~_t ({@code small}) or beta_t ({@code large}); the decoder p(x_0 | x_1) integrates N(x0_hat, beta~_2)
  * over each value's bin of the grid of {@code levels} evenly spaced values on [low, high] (the outer bins reaching to
- * infinity), as improved-diffusion does. Each expectation over x_t is estimated with one draw per example. With
+ * infinity), as improved-diffusion does; for continuous data ({@code levels} 0) the decoder is the density
+ * N(x_0; x0_hat, beta~_2), and the bound is one on log p(x_0). Each expectation over x_t is estimated with one draw per example. With
  * {@code terms} below T - 1, the sum over t is estimated without bias by stratified sampling: {2..T} cut into
  * {@code terms} contiguous strata, one time drawn uniformly per stratum and example, weighted by the stratum's size.
  */
@@ -28,7 +29,7 @@ public final class VariationalBound {
      * @param terms    KL terms evaluated per example, 1..T-1 (T - 1: the whole sum, no sampling of times)
      * @param variance {@code small} or {@code large}, as in {@link Ddpm}
      * @param clip     clip x0_hat to the data's range
-     * @param levels   values of the discrete data per dimension (256 for 8-bit), >= 2
+     * @param levels   values of the discrete data per dimension (256 for 8-bit), >= 2; or 0 for continuous data
      */
     public record Settings(int terms, String variance, boolean clip, int levels) {
         public Settings {
@@ -38,8 +39,8 @@ public final class VariationalBound {
             if (!Ddpm.SMALL.equals(variance) && !Ddpm.LARGE.equals(variance)) {
                 throw new IllegalArgumentException("variance must be 'small' or 'large', was '" + variance + "'");
             }
-            if (levels < 2) {
-                throw new IllegalArgumentException("levels must be >= 2, was " + levels);
+            if (levels < 2 && levels != 0) {
+                throw new IllegalArgumentException("levels must be >= 2, or 0 for continuous data, was " + levels);
             }
         }
     }
@@ -63,13 +64,15 @@ public final class VariationalBound {
     }
 
     /**
-     * The bound for {@code n} examples {@code x0} in the model's space, each value on the grid (see the class
-     * comment; values are snapped to the nearest grid point). {@code labels} one per example or null.
+     * The bound for {@code n} examples {@code x0} in the model's space: with {@code levels} > 0, each value on the grid
+     * (see the class comment; values are snapped to the nearest grid point), a bound on log P(x_0); with levels 0, a
+     * bound on the density. {@code labels} one per example or null.
      */
-    public static Result discrete(Denoiser net, double[] alphaBars, float[] x0, int n, int[] labels, Settings s,
+    public static Result compute(Denoiser net, double[] alphaBars, float[] x0, int n, int[] labels, Settings s,
                                   Rng rng) {
         DataScaling sc = net.scaling();
-        if (!Double.isFinite(sc.low()) || !Double.isFinite(sc.high())) {
+        boolean discrete = s.levels() > 0;
+        if (discrete && (!Double.isFinite(sc.low()) || !Double.isFinite(sc.high()))) {
             throw new IllegalArgumentException("a discrete bound needs bounded data; the model's range is [" + sc.low()
                     + ", " + sc.high() + "]");
         }
@@ -85,13 +88,18 @@ public final class VariationalBound {
         int len = n * dim;
         double low = sc.low();
         double high = sc.high();
-        double delta = (high - low) / (s.levels() - 1);
+        double delta = discrete ? (high - low) / (s.levels() - 1) : 0;
         float[] x = new float[len];
         for (int j = 0; j < len; j++) {
-            long k = Math.round((x0[j] - low) / delta);
-            k = Math.max(0, Math.min(s.levels() - 1, k));
-            x[j] = (float) (low + k * delta);
+            if (discrete) {
+                long k = Math.round((x0[j] - low) / delta);
+                k = Math.max(0, Math.min(s.levels() - 1, k));
+                x[j] = (float) (low + k * delta);
+            } else {
+                x[j] = x0[j];
+            }
         }
+        boolean clip = s.clip() && sc.bounded();
         double[] bound = new double[n];
         double[] prior = new double[n];
         double[] diffusion = new double[n];
@@ -146,7 +154,7 @@ public final class VariationalBound {
                 for (int j = 0; j < dim; j++) {
                     int o = i * dim + j;
                     double x0hat = ra * xt[o] - rb * pred[o];
-                    if (s.clip()) {
+                    if (clip) {
                         x0hat = Math.max(low, Math.min(high, x0hat));
                     }
                     double d = x[o] - x0hat;
@@ -176,13 +184,18 @@ public final class VariationalBound {
             for (int j = 0; j < dim; j++) {
                 int o = i * dim + j;
                 double mean = ra * xt[o] - rb * pred[o];
-                if (s.clip()) {
+                if (clip) {
                     mean = Math.max(low, Math.min(high, mean));
                 }
                 double v = x[o];
-                double lo = v - halfBin <= low ? Double.NEGATIVE_INFINITY : (v - halfBin - mean) / decoderSd;
-                double hi = v + halfBin >= high ? Double.POSITIVE_INFINITY : (v + halfBin - mean) / decoderSd;
-                ll += Gauss.logIntervalProbability(lo, hi);
+                if (discrete) {
+                    double lo = v - halfBin <= low ? Double.NEGATIVE_INFINITY : (v - halfBin - mean) / decoderSd;
+                    double hi = v + halfBin >= high ? Double.POSITIVE_INFINITY : (v + halfBin - mean) / decoderSd;
+                    ll += Gauss.logIntervalProbability(lo, hi);
+                } else {
+                    double zz = (v - mean) / decoderSd;
+                    ll += -0.5 * zz * zz - Math.log(decoderSd) - 0.5 * Math.log(2 * Math.PI);
+                }
             }
             bound[i] += ll;
             decoder[i] = ll;

@@ -47,6 +47,16 @@ class VariationalBoundTest {
 
     /** eps(x_t) = sqrt(1 - abar)(x_t - sqrt(abar) m) / (abar s^2 + 1 - abar) on [-1, 1]. */
     static final class GaussianPredictor implements Model, NoisePredictor {
+        private final DataScaling scaling;
+
+        GaussianPredictor() {
+            this(new DataScaling(1, 0, -1, 1));
+        }
+
+        GaussianPredictor(DataScaling scaling) {
+            this.scaling = scaling;
+        }
+
         @Override
         public double[] alphaBars() {
             return ALPHA_BARS.clone();
@@ -65,7 +75,7 @@ class VariationalBoundTest {
 
         @Override
         public DataScaling scaling() {
-            return new DataScaling(1, 0, -1, 1);
+            return scaling;
         }
 
         @Override
@@ -95,7 +105,7 @@ class VariationalBoundTest {
             Arrays.fill(x, (float) x0);
             double want = ref.get("bound").asDouble();
             for (int terms : new int[] {T - 1, 4}) {
-                VariationalBound.Result r = VariationalBound.discrete(net, ALPHA_BARS, x, n, null,
+                VariationalBound.Result r = VariationalBound.compute(net, ALPHA_BARS, x, n, null,
                         new VariationalBound.Settings(terms, Ddpm.SMALL, true, 256), new Rng(terms * 31L + (long) (x0 * 1000)));
                 double[] ms = meanAndSe(r.bound());
                 assertEquals(-ref.get("prior").asDouble(), VariationalBound.Result.mean(r.prior()), 1e-9, "prior term at " + x0);
@@ -128,22 +138,41 @@ class VariationalBoundTest {
             exact += org.genbench.diffusion.internal.Gauss.logIntervalProbability(lo, hi) / n;
         }
         Denoiser net = Denoiser.of(new GaussianPredictor(), new long[] {1}, 4096, 0, allocator);
-        double[] ms = meanAndSe(VariationalBound.discrete(net, ALPHA_BARS, x, n, null,
+        double[] ms = meanAndSe(VariationalBound.compute(net, ALPHA_BARS, x, n, null,
                 new VariationalBound.Settings(T - 1, Ddpm.SMALL, true, 256), new Rng(4)).bound());
         assertTrue(ms[0] + 4 * ms[1] < exact, "bound " + ms[0] + " +- " + ms[1] + " vs exact " + exact);
         // ... but not absurdly far (40 steps, a continuous-data predictor on discrete data)
         assertTrue(ms[0] > exact - 2.5, "bound " + ms[0] + " vs exact " + exact);
     }
 
+    /** For continuous data the bound is on the density: below E log N(x; m, s^2) = -log(s sqrt(2 pi e)), and near it. */
+    @Test
+    void theContinuousBoundIsBelowTheEntropy() {
+        int n = 20000;
+        Rng rng = new Rng(5);
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (M + S * rng.nextGaussian());
+        }
+        double exact = -Math.log(S * Math.sqrt(2 * Math.PI * Math.E));
+        Denoiser net = Denoiser.of(new GaussianPredictor(DataScaling.identity()), new long[] {1}, 4096, 0, allocator);
+        double[] ms = meanAndSe(VariationalBound.compute(net, ALPHA_BARS, x, n, null,
+                new VariationalBound.Settings(T - 1, Ddpm.SMALL, true, 0), new Rng(6)).bound());
+        assertTrue(ms[0] + 4 * ms[1] < exact, "bound " + ms[0] + " +- " + ms[1] + " vs exact " + exact);
+        assertTrue(ms[0] > exact - 2.5, "bound " + ms[0] + " vs exact " + exact);
+    }
+
     @Test
     void refusesUnboundedDataAndTooManyTerms() {
         Mixture m = Mixture.twoModes(ALPHA_BARS, new double[] {1, 0.5});
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VariationalBound.discrete(
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VariationalBound.compute(
                 Mixture.noise(m, allocator), ALPHA_BARS, new float[2], 1, null,
                 new VariationalBound.Settings(3, Ddpm.SMALL, true, 256), new Rng(1)));
         assertTrue(e.getMessage().contains("bounded"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new VariationalBound.Settings(3, Ddpm.SMALL, true, 1));
+        assertTrue(e.getMessage().contains("levels"), e.getMessage());
         Denoiser net = Denoiser.of(new GaussianPredictor(), new long[] {1}, 16, 0, allocator);
-        e = assertThrows(IllegalArgumentException.class, () -> VariationalBound.discrete(net, ALPHA_BARS, new float[1], 1,
+        e = assertThrows(IllegalArgumentException.class, () -> VariationalBound.compute(net, ALPHA_BARS, new float[1], 1,
                 null, new VariationalBound.Settings(T, Ddpm.SMALL, true, 256), new Rng(1)));
         assertTrue(e.getMessage().contains("terms must be in 1.." + (T - 1)), e.getMessage());
     }
