@@ -112,7 +112,7 @@ class GanIT {
         double dLoss = TestHost.metric(run, "adversarial", "d_loss");
         assertTrue(dLoss > 0.1 && dLoss < 2.5, "D neither wins outright nor is lost: d_loss " + dLoss);
         assertTrue(Files.isDirectory(run.resolve("checkpoint")), "the trained GAN is saved");
-        assertTrue(Files.isRegularFile(run.resolve("checkpoint/gan.json")));
+        assertTrue(Files.isRegularFile(run.resolve("checkpoint/gan.safetensors")));
     }
 
     /**
@@ -158,7 +158,7 @@ class GanIT {
         assertEquals(101, TestHost.JSON.readTree(log.get(logged)).path("step").asInt(), log.get(logged));
         assertEquals(TestHost.read(original.resolve("metrics.json")).path("metrics"),
                 TestHost.read(copy.resolve("metrics.json")).path("metrics"), "final metrics");
-        for (String file : new String[] {"checkpoint/generator.nd4j", "checkpoint/discriminator.nd4j", "samples/ancestral.arrow"}) {
+        for (String file : new String[] {"checkpoint/gan.safetensors", "samples/ancestral.arrow"}) {
             assertEquals(-1, Files.mismatch(original.resolve(file), copy.resolve(file)), file + " is bit-identical");
         }
     }

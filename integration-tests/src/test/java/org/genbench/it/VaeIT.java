@@ -110,7 +110,7 @@ class VaeIT {
         assertEquals(a, b, "final metrics of the resumed and the uninterrupted run");
         assertEquals(-1, Files.mismatch(reference.resolve("samples/ancestral.arrow"), run.resolve("samples/ancestral.arrow")),
                 "samples are bit-identical");
-        assertEquals(-1, Files.mismatch(reference.resolve("checkpoint/arrays.bin"), run.resolve("checkpoint/arrays.bin")),
+        assertEquals(-1, Files.mismatch(reference.resolve("checkpoint/model.safetensors"), run.resolve("checkpoint/model.safetensors")),
                 "the final weights and Adam moments are bit-identical");
         // The log holds steps 101..170 twice (before the kill, and again after the first resume), with the same values.
         List<String> log = Files.readAllLines(run.resolve("metrics.jsonl"));
@@ -129,7 +129,7 @@ class VaeIT {
         BufferedImage recon = ImageIO.read(run.resolve("outputs/variational/reconstructions.png").toFile());
         assertTrue(recon.getWidth() > recon.getHeight());
         assertTrue(ImageIO.read(run.resolve("outputs/variational/latent.png").toFile()).getWidth() > 0);
-        assertTrue(Files.isRegularFile(run.resolve("checkpoint/vae.json")), "the trained model is saved with the run");
+        assertTrue(Files.isRegularFile(run.resolve("checkpoint/model.safetensors")), "the trained model is saved with the run");
         JsonNode prov = TestHost.read(run.resolve("provenance.json"));
         assertTrue(prov.path("bundles").has("org.genbench.model.vae"), prov::toString);
         assertEquals(64, prov.path("datasetChecksum").asText().length());

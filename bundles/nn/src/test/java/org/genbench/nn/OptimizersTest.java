@@ -109,13 +109,17 @@ class OptimizersTest {
     @Test
     void schedules() {
         Schedule c = Schedule.cosine(1.0, 10, 110, 0.1);
-        assertEquals(0.5, c.at(5), 1e-12);
+        assertEquals(0.1, c.at(0), 1e-12);
+        assertEquals(0.5, c.at(4), 1e-12);
         assertEquals(1.0, c.at(10), 1e-12);
         assertEquals(0.55, c.at(60), 1e-12);
+        assertTrue(c.at(109) > 0.1 && c.at(109) < 0.101, "the last step's rate stays above the minimum");
         assertEquals(0.1, c.at(200), 1e-12);
-        assertEquals(0.25, Schedule.linearWarmup(1, 4).at(1), 1e-12);
-        assertEquals(0.25, Schedule.stepDecay(1, 10, 0.5).at(21), 1e-12);
+        assertEquals(0.25, Schedule.linearWarmup(1, 4).at(0), 1e-12);
+        assertEquals(1, Schedule.linearWarmup(1, 4).at(4), 1e-12);
+        assertEquals(0.25, Schedule.stepDecay(1, 10, 0.5).at(20), 1e-12);
         assertEquals(0.5, Schedule.named("linear", 1, 0, 10).at(5), 1e-12);
+        assertEquals(0.1, Schedule.named("linear", 1, 0, 10).at(9), 1e-12);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Schedule.named("exp", 1, 0, 10));
         assertTrue(e.getMessage().contains("constant, warmup, cosine or linear"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Schedule.cosine(1, 10, 5, 0));

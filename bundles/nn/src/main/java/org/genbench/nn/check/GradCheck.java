@@ -16,6 +16,10 @@ import org.genbench.nn.Scope;
  * directions v, the directional derivative from back-propagation, (grad . v), against the central difference
  * (L(x + h v) - L(x - h v)) / 2h. Central differences in float64 are exact to about 1e-9 relative for smooth
  * functions, so a tolerance of 1e-6 catches a wrong backward pass (even one off by 0.1%) and passes a right one.
+ *
+ * <p>Where a ReLU's input lies within h of zero along v the loss has a kink there and no finite difference means
+ * anything; such a direction shows as two central differences (steps h and h/2) that disagree, is marked
+ * non-smooth and skipped, and a check that skips more than a quarter of its directions fails.
  */
 public final class GradCheck {
     /**
@@ -24,7 +28,7 @@ public final class GradCheck {
      * magnitude, far above the rounding of the central difference (about 1e-10 of it) and far below the gradients a
      * wrong backward pass misreports.
      */
-    public record Result(String array, int direction, double analytic, double numeric, double floor) {
+    public record Result(String array, int direction, double analytic, double numeric, double floor, boolean smooth) {
         public double relativeError() {
             double scale = Math.max(Math.max(Math.abs(analytic), Math.abs(numeric)), floor);
             return Math.abs(analytic - numeric) / scale;
@@ -32,8 +36,8 @@ public final class GradCheck {
 
         @Override
         public String toString() {
-            return String.format("%s[dir %d]: analytic %.10g, numeric %.10g, relative error %.2e", array, direction,
-                    analytic, numeric, relativeError());
+            return String.format("%s[dir %d]: analytic %.10g, numeric %.10g, relative error %.2e%s", array, direction,
+                    analytic, numeric, relativeError(), smooth ? "" : " (non-smooth here: skipped)");
         }
     }
 
@@ -105,8 +109,20 @@ public final class GradCheck {
                     values[i] = saved[i] - h * v[i];
                 }
                 double minus = evaluate(loss, inputs);
+                for (int i = 0; i < v.length; i++) {
+                    values[i] = saved[i] + h / 2 * v[i];
+                }
+                double plusHalf = evaluate(loss, inputs);
+                for (int i = 0; i < v.length; i++) {
+                    values[i] = saved[i] - h / 2 * v[i];
+                }
+                double minusHalf = evaluate(loss, inputs);
                 System.arraycopy(saved, 0, values, 0, v.length);
-                out.add(new Result(e.getKey(), dir, analytic, (plus - minus) / (2 * h), 1e-3 * Math.max(1, Math.abs(lossValue))));
+                double numeric = (plus - minus) / (2 * h);
+                double half = (plusHalf - minusHalf) / h;
+                double floor = 1e-3 * Math.max(1, Math.abs(lossValue));
+                boolean smooth = Math.abs(numeric - half) <= 1e-7 * Math.max(Math.max(Math.abs(numeric), Math.abs(half)), floor);
+                out.add(new Result(e.getKey(), dir, analytic, numeric, floor, smooth));
             }
         }
         return out;
@@ -118,17 +134,22 @@ public final class GradCheck {
         }
     }
 
-    /** The worst relative error among the results. */
+    /** The worst relative error among the smooth directions. */
     public static double worst(List<Result> results) {
-        return results.stream().mapToDouble(Result::relativeError).max().orElse(0);
+        return results.stream().filter(Result::smooth).mapToDouble(Result::relativeError).max().orElse(0);
     }
 
-    /** Fails listing every direction whose relative error exceeds {@code tolerance}. */
+    /**
+     * Fails listing every smooth direction whose relative error exceeds {@code tolerance}, or when more than a
+     * quarter of the directions were non-smooth (then the check says too little).
+     */
     public static void assertClose(List<Result> results, double tolerance) {
-        List<Result> bad = results.stream().filter(r -> !(r.relativeError() <= tolerance)).toList();
-        if (!bad.isEmpty()) {
-            StringBuilder b = new StringBuilder("gradient check failed (tolerance " + tolerance + "):");
-            bad.forEach(r -> b.append("\n  ").append(r));
+        List<Result> bad = results.stream().filter(r -> r.smooth() && !(r.relativeError() <= tolerance)).toList();
+        long rough = results.stream().filter(r -> !r.smooth()).count();
+        if (!bad.isEmpty() || rough * 4 > results.size()) {
+            StringBuilder b = new StringBuilder("gradient check failed (tolerance " + tolerance + ", " + rough + " of "
+                    + results.size() + " directions non-smooth):");
+            (bad.isEmpty() ? results.stream().filter(r -> !r.smooth()).toList() : bad).forEach(r -> b.append("\n  ").append(r));
             throw new AssertionError(b.toString());
         }
     }

@@ -1,8 +1,9 @@
 package org.genbench.nn.optim;
 
 /**
- * A learning rate by step (1-based: the rate of the step about to be taken). Built from a few named shapes, each
- * validating its arguments.
+ * A learning rate by step: {@code at(k)} is the rate of step k, counted from 0, of the training run. Warm-ups start
+ * at lr / warmup (never 0) and decays end above 0 on the last step, as the rate of an actual step must be positive.
+ * Built from a few named shapes, each validating its arguments.
  */
 @FunctionalInterface
 public interface Schedule {
@@ -19,7 +20,7 @@ public interface Schedule {
         if (warmup < 0) {
             throw new IllegalArgumentException("warmup must be >= 0, was " + warmup);
         }
-        return step -> warmup == 0 || step >= warmup ? lr : lr * step / warmup;
+        return step -> step >= warmup ? lr : lr * (step + 1) / warmup;
     }
 
     /** Linear warm-up, then cosine decay from lr to {@code min} at {@code total} steps (and min after). */
@@ -33,7 +34,7 @@ public interface Schedule {
         }
         return step -> {
             if (step < warmup) {
-                return lr * step / warmup;
+                return lr * (step + 1) / warmup;
             }
             if (step >= total) {
                 return min;
@@ -43,13 +44,13 @@ public interface Schedule {
         };
     }
 
-    /** lr times gamma^(floor((step - 1) / every)). */
+    /** lr times gamma^(floor(step / every)). */
     static Schedule stepDecay(double lr, long every, double gamma) {
         check(lr);
         if (every < 1 || !(gamma > 0 && gamma <= 1)) {
             throw new IllegalArgumentException("step decay needs every >= 1 and gamma in (0, 1], got " + every + ", " + gamma);
         }
-        return step -> lr * Math.pow(gamma, Math.max(0, step - 1) / every);
+        return step -> lr * Math.pow(gamma, step / every);
     }
 
     /**
@@ -63,8 +64,12 @@ public interface Schedule {
             case "cosine" -> cosine(lr, warmup, total, 0);
             case "linear" -> {
                 check(lr);
-                yield step -> step >= total ? 0 : step < warmup ? lr * step / Math.max(1, warmup)
-                        : lr * (double) (total - step) / Math.max(1, total - warmup);
+                if (total < 1 || warmup < 0 || warmup >= total) {
+                    throw new IllegalArgumentException("linear schedule needs 0 <= warmup < total, got warmup " + warmup
+                            + ", total " + total);
+                }
+                yield step -> step < warmup ? lr * (step + 1) / warmup
+                        : lr * (double) Math.max(0, total - step) / (total - warmup);
             }
             default -> throw new IllegalArgumentException("schedule must be constant, warmup, cosine or linear, was '" + name + "'");
         };

@@ -12,6 +12,10 @@ final class ConditionalGanModel extends GanModel implements Conditional {
         super(config, data, rng);
     }
 
+    ConditionalGanModel(GanFamily.Config config, DataInfo data, Rng rng, org.genbench.nn.DType dtype) {
+        super(config, data, rng, dtype);
+    }
+
     @Override
     public int numClasses() {
         return classes;

@@ -1,10 +1,13 @@
 package org.genbench.model.gan.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.genbench.api.AdamSettings;
 import org.genbench.api.AdversarialTrainable;
@@ -14,24 +17,28 @@ import org.genbench.api.Model;
 import org.genbench.api.Persistent;
 import org.genbench.api.Rng;
 import org.genbench.api.tensor.Tensor;
-import org.genbench.tensor.Nd4jArrow;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.genbench.nn.DType;
+import org.genbench.nn.F;
+import org.genbench.nn.Graph;
+import org.genbench.nn.Layer;
+import org.genbench.nn.Losses;
+import org.genbench.nn.Module;
+import org.genbench.nn.NdArray;
+import org.genbench.nn.Scope;
+import org.genbench.nn.io.Checkpoint;
+import org.genbench.nn.optim.Adam;
 
 /**
- * A generator and a discriminator with their Adam states. Samples are float32 shaped like the data. Not thread-safe:
- * a model is trained or sampled by one thread at a time (layers keep their last inputs for the backward pass).
+ * A generator and a discriminator ({@link GanNets}) on nn, with an Adam optimizer each. D's step minimizes the binary
+ * cross-entropy on a real batch and as many of G's samples (drawn without recording G); G's step minimizes the
+ * non-saturating -log sigmoid(D(G(z))) with D frozen, so no gradient work is spent on D's weights. Samples are
+ * float32 shaped like the data. Not thread-safe: one thread trains or samples a model at a time.
  */
 class GanModel implements Model, DirectSampling, AdversarialTrainable, Persistent {
     /** Rows generated per forward pass when sampling, to bound memory for large requests. */
     static final int SAMPLE_CHUNK = 1024;
+    static final String FILE = "gan.safetensors";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     final GanFamily.Config config;
     final DataInfo data;
@@ -43,12 +50,22 @@ class GanModel implements Model, DirectSampling, AdversarialTrainable, Persisten
     final int channels;
     final int height;
     final int width;
-    final Network generator;
-    final Network discriminator;
+    final DType dtype;
+    final Module generator;
+    final Module discriminator;
+    private final Layer g;
+    private final Layer d;
+    Adam adamG;
+    Adam adamD;
 
     GanModel(GanFamily.Config config, DataInfo data, Rng rng) {
+        this(config, data, rng, DType.F32);
+    }
+
+    GanModel(GanFamily.Config config, DataInfo data, Rng rng, DType dtype) {
         this.config = config;
         this.data = data;
+        this.dtype = dtype;
         this.classes = config.conditional() ? data.numClasses() : 0;
         this.sampleShape = data.sampleShape();
         this.dim = Math.toIntExact(data.dimension());
@@ -56,78 +73,22 @@ class GanModel implements Model, DirectSampling, AdversarialTrainable, Persisten
         this.channels = dcgan ? (sampleShape.length == 3 ? (int) sampleShape[0] : 1) : 0;
         this.height = dcgan ? (int) sampleShape[sampleShape.length - 2] : 0;
         this.width = dcgan ? (int) sampleShape[sampleShape.length - 1] : 0;
-        this.generator = new Network(dcgan ? dcganGenerator() : mlpGenerator());
-        this.discriminator = new Network(dcgan ? dcganDiscriminator() : mlpDiscriminator());
-        generator.init(rng.split("generator"));
-        discriminator.init(rng.split("discriminator"));
+        Layer out = GanNets.output(config.output());
+        int zIn = config.latentDim() + classes;
+        this.generator = dcgan
+                ? GanNets.dcganGenerator(zIn, config.gChannels(), channels, height, width, out, dtype, rng.split("generator"))
+                : GanNets.mlp(zIn, config.hidden(), config.hiddenLayers(), dim, 0, out, dtype, rng.split("generator"));
+        this.discriminator = dcgan
+                ? GanNets.dcganDiscriminator(channels + classes, config.dChannels(), height, width, config.leak(), dtype,
+                        rng.split("discriminator"))
+                : GanNets.mlp(dim + classes, config.hidden(), config.hiddenLayers(), 1, config.leak(), x -> x, dtype,
+                        rng.split("discriminator"));
+        this.g = (Layer) generator;
+        this.d = (Layer) discriminator;
     }
 
     static GanModel create(GanFamily.Config config, DataInfo data, Rng rng) {
         return config.conditional() ? new ConditionalGanModel(config, data, rng) : new GanModel(config, data, rng);
-    }
-
-    // He initialization (std sqrt(2 / fan-in)) for layers followed by a rectifier, sqrt(1 / fan-in) for the last:
-    // without batch normalization this keeps activations near unit scale through both networks at the start.
-    private static double he(long fanIn) {
-        return Math.sqrt(2.0 / fanIn);
-    }
-
-    private static double lecun(long fanIn) {
-        return Math.sqrt(1.0 / fanIn);
-    }
-
-    private List<Layers.Layer> mlpGenerator() {
-        List<Layers.Layer> layers = new ArrayList<>();
-        int in = config.latentDim() + classes;
-        for (int i = 0; i < config.hiddenLayers(); i++) {
-            layers.add(new Layers.Dense(in, config.hidden(), he(in)));
-            layers.add(new Layers.LeakyRelu(config.leak()));
-            in = config.hidden();
-        }
-        layers.add(new Layers.Dense(in, dim, lecun(in)));
-        layers.add(new Layers.Output(config.output()));
-        return layers;
-    }
-
-    private List<Layers.Layer> mlpDiscriminator() {
-        List<Layers.Layer> layers = new ArrayList<>();
-        int in = dim + classes;
-        for (int i = 0; i < config.hiddenLayers(); i++) {
-            layers.add(new Layers.Dense(in, config.hidden(), he(in)));
-            layers.add(new Layers.LeakyRelu(config.leak()));
-            in = config.hidden();
-        }
-        layers.add(new Layers.Dense(in, 1, lecun(in)));
-        return layers;
-    }
-
-    private List<Layers.Layer> dcganGenerator() {
-        int g = config.gChannels();
-        int h4 = height / 4;
-        int w4 = width / 4;
-        int in = config.latentDim() + classes;
-        return List.of(
-                new Layers.Dense(in, 2 * g * h4 * w4, he(in)),
-                new Layers.LeakyRelu(0),
-                new Layers.Reshape(2L * g, h4, w4),
-                // a stride-2 transposed 4x4 kernel reaches each output pixel with 4 taps per input channel
-                new Layers.Conv(2 * g, g, 4, 2, 1, true, he(2L * g * 4)),
-                new Layers.LeakyRelu(0),
-                new Layers.Conv(g, channels, 4, 2, 1, true, lecun((long) g * 4)),
-                new Layers.Output(config.output()));
-    }
-
-    private List<Layers.Layer> dcganDiscriminator() {
-        int d = config.dChannels();
-        int in = channels + classes;
-        int flat = 2 * d * (height / 4) * (width / 4);
-        return List.of(
-                new Layers.Conv(in, d, 4, 2, 1, false, he(16L * in)),
-                new Layers.LeakyRelu(config.leak()),
-                new Layers.Conv(d, 2 * d, 4, 2, 1, false, he(16L * d)),
-                new Layers.LeakyRelu(config.leak()),
-                new Layers.Reshape(flat),
-                new Layers.Dense(flat, 1, lecun(flat)));
     }
 
     @Override
@@ -137,7 +98,7 @@ class GanModel implements Model, DirectSampling, AdversarialTrainable, Persisten
 
     @Override
     public long parameterCount() {
-        return generator.size() + discriminator.size();
+        return generator.parameterCount() + discriminator.parameterCount();
     }
 
     // ---- sampling
@@ -147,71 +108,33 @@ class GanModel implements Model, DirectSampling, AdversarialTrainable, Persisten
         if (n < 0) {
             throw new IllegalArgumentException("n must be >= 0, was " + n);
         }
-        int[] labels = null;
-        if (classes > 0) {
-            // an unconditional draw from a conditional model: labels uniform over the classes
-            labels = new int[n];
-            for (int i = 0; i < n; i++) {
-                labels[i] = rng.nextInt(classes);
-            }
-        }
-        return generate(n, labels, rng, allocator);
+        // an unconditional draw from a conditional model: labels uniform over the classes
+        return generate(n, fakeLabels(n, rng), rng, allocator);
     }
 
     Tensor generate(int n, int[] labels, Rng rng, BufferAllocator allocator) {
-        List<INDArray> chunks = new ArrayList<>();
+        float[] all = new float[n * dim];
         for (int start = 0; start < n; start += SAMPLE_CHUNK) {
             int count = Math.min(SAMPLE_CHUNK, n - start);
             int[] y = labels == null ? null : Arrays.copyOfRange(labels, start, start + count);
-            try (MemoryWorkspace ws = stepWorkspace()) {
-                // each chunk's result leaves the workspace; its temporaries do not
-                chunks.add(generator.forward(generatorInput(gaussian(count, rng), y)).reshape('c', count, dim).detach());
+            try (Scope s = Scope.open(); Scope ng = Scope.noGrad()) {
+                NdArray x = g.forward(generatorInput(NdArray.randn(rng, dtype, 1.0, count, config.latentDim()), y));
+                float[] v = x.to(DType.F32).f();
+                System.arraycopy(v, 0, all, start * dim, count * dim);
             }
         }
-        INDArray all = chunks.isEmpty() ? Nd4j.create(DataType.FLOAT, 0, dim)
-                : chunks.size() == 1 ? chunks.get(0) : Nd4j.concat(0, chunks.toArray(INDArray[]::new));
-        long[] shape = new long[sampleShape.length + 1];
+        int[] shape = new int[sampleShape.length + 1];
         shape[0] = n;
-        System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
-        return Nd4jArrow.toTensor(all.reshape('c', shape).dup('c'), allocator);
+        for (int i = 0; i < sampleShape.length; i++) {
+            shape[i + 1] = (int) sampleShape[i];
+        }
+        return NdArray.wrap(all, shape).toTensor(allocator);
     }
 
     // ---- training
 
-    /**
-     * Every array a training step creates (activations, im2col buffers, gradients of activations, optimizer
-     * temporaries) lives only until the step ends, so steps run in an ND4J workspace: after the first step has
-     * measured its size, each step allocates from one reused arena instead of one malloc and one GC-driven free per
-     * array. Parameters, gradients and Adam's moments are allocated outside it and updated in place.
-     */
-    private static final WorkspaceConfiguration STEP_WORKSPACE = WorkspaceConfiguration.builder()
-            .initialSize(0)
-            .policyAllocation(AllocationPolicy.OVERALLOCATE)
-            .overallocationLimit(0.2)
-            .policyLearning(LearningPolicy.FIRST_LOOP)
-            .policySpill(SpillPolicy.REALLOCATE)
-            .build();
-    private static final String WORKSPACE_ID = "genbench-gan-step";
-
-    private static MemoryWorkspace stepWorkspace() {
-        return Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_WORKSPACE, WORKSPACE_ID);
-    }
-
     @Override
     public double discriminatorStep(Tensor real, Tensor labels, double realTarget, AdamSettings adam, Rng rng) {
-        try (MemoryWorkspace ws = stepWorkspace()) {
-            return discriminatorUpdate(real, labels, realTarget, adam, rng);
-        }
-    }
-
-    @Override
-    public double generatorStep(int n, AdamSettings adam, Rng rng) {
-        try (MemoryWorkspace ws = stepWorkspace()) {
-            return generatorUpdate(n, adam, rng);
-        }
-    }
-
-    private double discriminatorUpdate(Tensor real, Tensor labels, double realTarget, AdamSettings adam, Rng rng) {
         int b = Math.toIntExact(real.rows());
         if (b < 1) {
             throw new IllegalArgumentException("the real batch is empty");
@@ -219,72 +142,87 @@ class GanModel implements Model, DirectSampling, AdversarialTrainable, Persisten
         if (!(realTarget > 0 && realTarget <= 1)) {
             throw new IllegalArgumentException("realTarget must be in (0, 1], was " + realTarget);
         }
-        INDArray xr = realInput(real);
-        int[] yr = classes > 0 ? labels(labels, b) : null;
-        int[] yf = fakeLabels(b, rng);
-        INDArray fake = generator.forward(generatorInput(gaussian(b, rng), yf));
-        INDArray x = Nd4j.concat(0, xr, fake);
-        int[] y = classes > 0 ? concat(yr, yf) : null;
-        float[] logits = discriminator.forward(discriminatorInput(x, y)).toFloatVector();
-        float[] grad = new float[2 * b];
-        double loss = 0;
-        for (int i = 0; i < 2 * b; i++) {
-            double t = i < b ? realTarget : 0;
-            double l = logits[i];
-            loss += softplus(l) - t * l;
-            grad[i] = (float) ((sigmoid(l) - t) / b);
+        double loss;
+        try (Graph graph = Graph.record()) {
+            NdArray l = discriminatorLoss(real, labels, realTarget, rng);
+            l.backward();
+            loss = l.item();
         }
-        discriminator.backward(Nd4j.createFromArray(grad).reshape(2 * b, 1), true, false);
-        discriminator.adam(adam.learningRate(), adam.beta1(), adam.beta2(), adam.epsilon());
-        return loss / b;
+        adamD = ensure(adamD, discriminator, adam);
+        adamD.step(adam.learningRate());
+        return loss;
     }
 
-    private double generatorUpdate(int n, AdamSettings adam, Rng rng) {
+    @Override
+    public double generatorStep(int n, AdamSettings adam, Rng rng) {
         if (n < 1) {
             throw new IllegalArgumentException("n must be >= 1, was " + n);
         }
+        double loss;
+        discriminator.setRequiresGrad(false);
+        try (Graph graph = Graph.record()) {
+            NdArray l = generatorLoss(n, rng);
+            l.backward();
+            loss = l.item();
+        } finally {
+            discriminator.setRequiresGrad(true);
+        }
+        adamG = ensure(adamG, generator, adam);
+        adamG.step(adam.learningRate());
+        return loss;
+    }
+
+    /**
+     * D's loss: the mean cross-entropy over the real rows (target {@code realTarget}) plus the mean over as many of
+     * G's samples (target 0), which are drawn without recording G.
+     */
+    NdArray discriminatorLoss(Tensor real, Tensor labels, double realTarget, Rng rng) {
+        int b = Math.toIntExact(real.rows());
+        NdArray xr = realInput(real);
+        int[] yr = classes > 0 ? labels(labels, b) : null;
+        int[] yf = fakeLabels(b, rng);
+        NdArray fake;
+        try (Scope ng = Scope.noGrad()) {
+            fake = g.forward(generatorInput(NdArray.randn(rng, dtype, 1.0, b, config.latentDim()), yf));
+        }
+        NdArray x = F.concat(0, xr, fake);
+        int[] y = classes > 0 ? concat(yr, yf) : null;
+        NdArray logits = d.forward(discriminatorInput(x, y));
+        NdArray targets = NdArray.zeros(dtype, 2 * b, 1);
+        for (int i = 0; i < b; i++) {
+            targets.setFlat(i, realTarget);
+        }
+        return F.mul(F.sum(Losses.bernoulliLogLik(logits, targets)), -1.0 / b);
+    }
+
+    /** G's non-saturating loss, the mean of -log sigmoid(D(G(z))) over n draws. */
+    NdArray generatorLoss(int n, Rng rng) {
         int[] yf = fakeLabels(n, rng);
-        INDArray fake = generator.forward(generatorInput(gaussian(n, rng), yf));
-        float[] logits = discriminator.forward(discriminatorInput(fake, yf)).toFloatVector();
-        float[] grad = new float[n];
-        double loss = 0;
-        for (int i = 0; i < n; i++) {
-            double l = logits[i];
-            loss += softplus(-l);
-            grad[i] = (float) ((sigmoid(l) - 1) / n);
+        NdArray fake = g.forward(generatorInput(NdArray.randn(rng, dtype, 1.0, n, config.latentDim()), yf));
+        return F.mean(F.softplus(F.neg(d.forward(discriminatorInput(fake, yf)))));
+    }
+
+    /** The network's optimizer, made on its first step; its betas and epsilon may not change afterwards. */
+    private static Adam ensure(Adam opt, Module net, AdamSettings s) {
+        if (opt == null) {
+            return new Adam(net.parameters(), s);
         }
-        INDArray gx = discriminator.backward(Nd4j.createFromArray(grad).reshape(n, 1), false, true);
-        if (classes > 0) {
-            // drop the gradient of the label planes/columns, which G does not produce
-            gx = channels > 0
-                    ? gx.get(NDArrayIndex.all(), NDArrayIndex.interval(0, channels), NDArrayIndex.all(), NDArrayIndex.all()).dup('c')
-                    : gx.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dim)).dup('c');
+        AdamSettings had = opt.settings();
+        if (had.beta1() != s.beta1() || had.beta2() != s.beta2() || had.epsilon() != s.epsilon()) {
+            throw new IllegalArgumentException("Adam's betas and epsilon cannot change during training");
         }
-        generator.backward(gx, true, false);
-        generator.adam(adam.learningRate(), adam.beta1(), adam.beta2(), adam.epsilon());
-        return loss / n;
+        return opt;
     }
 
-    static double softplus(double x) {
-        return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
-    }
-
-    static double sigmoid(double x) {
-        return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-    }
-
-    /** The real batch as float32 in D's input layout; a view when the data is already float32. */
-    private INDArray realInput(Tensor real) {
+    /** The real batch in D's input layout, in the model's element type. */
+    private NdArray realInput(Tensor real) {
         if (real.rowSize() != dim) {
             throw new IllegalArgumentException("real rows have " + real.rowSize() + " values, the model expects " + dim
                     + " (sample shape " + Arrays.toString(sampleShape) + ")");
         }
-        INDArray x = Nd4jArrow.view(real);
-        if (x.dataType() != DataType.FLOAT) {
-            x = x.castTo(DataType.FLOAT);
-        }
-        long b = real.rows();
-        return channels > 0 ? x.reshape('c', b, channels, height, width) : x.reshape('c', b, dim);
+        NdArray x = NdArray.fromTensor(real, dtype);
+        int b = (int) real.rows();
+        return channels > 0 ? F.reshape(x, b, channels, height, width) : F.reshape(x, b, dim);
     }
 
     private int[] labels(Tensor labels, int b) {
@@ -326,50 +264,89 @@ class GanModel implements Model, DirectSampling, AdversarialTrainable, Persisten
         return c;
     }
 
-    /** z ~ N(0, I), {@code [n, latentDim]}, from {@code rng} (the trainer's per-step stream keeps resumes exact). */
-    private INDArray gaussian(int n, Rng rng) {
-        float[] z = new float[n * config.latentDim()];
-        for (int i = 0; i < z.length; i++) {
-            z[i] = (float) rng.nextGaussian();
-        }
-        return Nd4j.createFromArray(z).reshape(n, config.latentDim());
-    }
-
-    private INDArray oneHot(int[] labels) {
-        float[] v = new float[labels.length * classes];
-        for (int i = 0; i < labels.length; i++) {
-            v[i * classes + labels[i]] = 1f;
-        }
-        return Nd4j.createFromArray(v).reshape(labels.length, classes);
-    }
-
-    private INDArray generatorInput(INDArray z, int[] labels) {
-        return classes == 0 ? z : Nd4j.concat(1, z, oneHot(labels));
+    private NdArray generatorInput(NdArray z, int[] labels) {
+        return classes == 0 ? z : F.concat(1, z, F.oneHot(labels, classes, dtype));
     }
 
     /** D's input: the samples, and when conditional the one-hot label as extra columns (mlp) or constant planes. */
-    private INDArray discriminatorInput(INDArray x, int[] labels) {
+    private NdArray discriminatorInput(NdArray x, int[] labels) {
         if (classes == 0) {
             return x;
         }
         int n = labels.length;
+        NdArray oneHot = F.oneHot(labels, classes, dtype);
         if (channels == 0) {
-            return Nd4j.concat(1, x, oneHot(labels));
+            return F.concat(1, x, oneHot);
         }
-        INDArray planes = oneHot(labels).reshape(n, classes, 1, 1).broadcast(n, classes, height, width);
-        return Nd4j.concat(1, x, planes);
+        NdArray planes = F.broadcastTo(F.reshape(oneHot, n, classes, 1, 1), n, classes, height, width);
+        return F.concat(1, x, planes);
     }
 
     // ---- persistence
 
+    /** What must match for a checkpoint to load into this model. */
+    private Map<String, String> identity() {
+        Map<String, String> m = new LinkedHashMap<>();
+        try {
+            m.put("config", JSON.writeValueAsString(config));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        m.put("sampleShape", Arrays.toString(sampleShape));
+        m.put("classes", Integer.toString(classes));
+        return m;
+    }
+
     @Override
     public void save(Path directory) throws IOException {
-        GanCheckpoint.write(directory, this);
+        Files.createDirectories(directory);
+        Checkpoint ck = Checkpoint.create().module("generator", generator).module("discriminator", discriminator);
+        for (Object[] o : new Object[][] {{"generator", adamG}, {"discriminator", adamD}}) {
+            Adam a = (Adam) o[1];
+            if (a != null) {
+                ck.optimizer((String) o[0], a).meta(o[0] + ".adam", a.settings().beta1() + "," + a.settings().beta2()
+                        + "," + a.settings().epsilon());
+            }
+        }
+        identity().forEach(ck::meta);
+        ck.write(directory.resolve(FILE));
     }
 
     @Override
     public void load(Path directory) throws IOException {
-        GanCheckpoint.read(directory, this);
+        Path file = directory.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("incomplete GAN checkpoint in " + directory + ": no " + FILE
+                    + " (checkpoints of the earlier ND4J-based GAN cannot be loaded: retrain)");
+        }
+        Checkpoint ck = Checkpoint.read(file);
+        for (Map.Entry<String, String> e : identity().entrySet()) {
+            String saved = ck.metadata().get(e.getKey());
+            if (!e.getValue().equals(saved)) {
+                throw new IOException("the checkpoint in " + directory + " is of a differently configured gan: '"
+                        + e.getKey() + "' is " + saved + ", this model's is " + e.getValue());
+            }
+        }
+        try {
+            ck.loadModule("generator", generator);
+            ck.loadModule("discriminator", discriminator);
+            adamG = restore(ck, "generator", generator);
+            adamD = restore(ck, "discriminator", discriminator);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the checkpoint in " + directory + " does not fit: " + e.getMessage(), e);
+        }
+    }
+
+    private static Adam restore(Checkpoint ck, String key, Module net) {
+        String settings = ck.metadata().get(key + ".adam");
+        if (settings == null) {
+            return null;
+        }
+        String[] b = settings.split(",");
+        Adam a = new Adam(net.parameters(), new AdamSettings(1e-3, Double.parseDouble(b[0]), Double.parseDouble(b[1]),
+                Double.parseDouble(b[2])));
+        ck.loadOptimizer(key, a);
+        return a;
     }
 
     @Override

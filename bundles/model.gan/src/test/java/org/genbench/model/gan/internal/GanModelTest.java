@@ -24,6 +24,7 @@ import org.genbench.api.tensor.Tensor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.genbench.nn.check.GradCheck;
 import org.junit.jupiter.api.io.TempDir;
 
 class GanModelTest {
@@ -118,15 +119,17 @@ class GanModelTest {
                 trained.generatorStep(16, ADAM, new Rng(20 + i));
             }
             trained.save(dir);
-            assertTrue(Files.isRegularFile(dir.resolve(GanCheckpoint.FILE)));
-            String json = Files.readString(dir.resolve(GanCheckpoint.FILE));
-            assertFalse(json.contains("org.genbench"), "no class names in the checkpoint: " + json);
+            assertTrue(Files.isRegularFile(dir.resolve(GanModel.FILE)));
+            String raw = new String(Files.readAllBytes(dir.resolve(GanModel.FILE)), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertFalse(raw.contains("org.genbench"), "no class names in the checkpoint");
 
             GanModel restored = (GanModel) family.create(dcgan(true), IMAGES, new Rng(99));
             restored.load(dir);
-            assertEquals(trained.generator.params, restored.generator.params);
-            assertEquals(trained.discriminator.adamV, restored.discriminator.adamV);
-            assertEquals(3, restored.generator.adamSteps);
+            trained.generator.state().forEach((k, v) -> assertArrayEquals(v.toFloatArray(),
+                    restored.generator.state().get(k).toFloatArray(), k));
+            trained.adamD.state().forEach((k, v) -> assertArrayEquals(v.toFloatArray(),
+                    restored.adamD.state().get(k).toFloatArray(), k));
+            assertEquals(3, restored.adamG.steps());
             // the next updates (which use Adam's moments and step counts) agree exactly
             double a = trained.discriminatorStep(real, labels, 1.0, ADAM, new Rng(30));
             double b = restored.discriminatorStep(real, labels, 1.0, ADAM, new Rng(30));
@@ -146,10 +149,10 @@ class GanModelTest {
                 IMAGES, new Rng(5));
         IOException e = assertThrows(IOException.class, () -> other.load(dir));
         assertTrue(e.getMessage().contains("'config'") && e.getMessage().contains("differently configured"), e.getMessage());
-        Files.delete(dir.resolve(GanCheckpoint.DISCRIMINATOR));
+        Files.delete(dir.resolve(GanModel.FILE));
         GanModel same = (GanModel) family.create(dcgan(true), IMAGES, new Rng(5));
         IOException missing = assertThrows(IOException.class, () -> same.load(dir));
-        assertTrue(missing.getMessage().contains(GanCheckpoint.DISCRIMINATOR), missing.getMessage());
+        assertTrue(missing.getMessage().contains("incomplete GAN checkpoint"), missing.getMessage());
     }
 
     @Test
@@ -164,6 +167,30 @@ class GanModelTest {
         }
         try (Tensor s = gan.sample(2500, new Rng(3), allocator)) {
             assertArrayEquals(new long[] {2500, 2}, s.shape());
+        }
+    }
+
+    /** D's and G's losses differentiated through both networks (conditional DCGAN and MLP), float64. */
+    @Test
+    void theAdversarialLossesGradientsMatchFiniteDifferences() {
+        DataInfo tiny = new DataInfo("tiny", new long[] {1, 4, 4}, DataInfo.CONTINUOUS, 2, null);
+        for (GanFamily.Config c : new GanFamily.Config[] {
+            new GanFamily.Config("dcgan", 3, null, null, 2, 2, true, null, null),
+            new GanFamily.Config("mlp", 2, 5, 1, null, null, false, "symmetric", null)}) {
+            DataInfo info = c.arch().equals("mlp") ? new DataInfo("v", new long[] {3}, DataInfo.CONTINUOUS, 0, null) : tiny;
+            GanModel m = c.conditional() ? new ConditionalGanModel(c, info, new Rng(1), org.genbench.nn.DType.F64)
+                    : new GanModel(c, info, new Rng(1), org.genbench.nn.DType.F64);
+            long[] shape = c.arch().equals("mlp") ? new long[] {4, 3} : new long[] {4, 1, 4, 4};
+            try (Tensor real = Tensor.allocate(allocator, DType.FLOAT64, shape); Tensor labels = ints(new int[] {0, 1, 1, 0})) {
+                Rng r = new Rng(2);
+                for (long i = 0; i < real.size(); i++) {
+                    real.setDouble(i, r.nextDouble());
+                }
+                GradCheck.assertClose(GradCheck.check(m.discriminator.parameters(), java.util.List.of(),
+                        in -> m.discriminatorLoss(real, c.conditional() ? labels : null, 0.9, new Rng(3)), 3, 1e-5, 4), 1e-6);
+                GradCheck.assertClose(GradCheck.check(m.generator.parameters(), java.util.List.of(),
+                        in -> m.generatorLoss(4, new Rng(5)), 3, 1e-5, 6), 1e-6);
+            }
         }
     }
 

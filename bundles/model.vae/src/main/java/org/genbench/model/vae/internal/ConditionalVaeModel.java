@@ -6,20 +6,23 @@ import org.genbench.api.Conditional;
 import org.genbench.api.DataInfo;
 import org.genbench.api.Rng;
 import org.genbench.api.tensor.Tensor;
-import org.genbench.tensor.Nd4jArrow;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.genbench.nn.DType;
+import org.genbench.nn.F;
+import org.genbench.nn.NdArray;
+import org.genbench.nn.Scope;
 
 /**
  * A VAE whose encoder and decoder also see the one-hot class. Training and {@link #encode}/{@link #decode} use the
  * batch's labels. Unconditional questions are answered over a uniform class prior p(c) = 1/C: sampling draws c
- * first, and the bound on log p(x) is log sum_c p(c) exp(B(x | c)), itself a lower bound on log p(x) because each
- * B(x | c) bounds log p(x | c) and log-sum-exp is increasing.
+ * first, and the bound on log p(x) treats the class as a second latent variable (see {@link #logDensityBound}).
  */
 final class ConditionalVaeModel extends VaeModel implements Conditional {
     ConditionalVaeModel(Settings settings, DataInfo data, Rng rng) {
-        super(ConditionalVaeFamily.NAME, settings, data, data.numClasses(), rng);
+        this(settings, data, rng, DType.F32);
+    }
+
+    ConditionalVaeModel(Settings settings, DataInfo data, Rng rng, DType dtype) {
+        super(ConditionalVaeFamily.NAME, settings, data, data.numClasses(), rng, dtype);
     }
 
     @Override
@@ -29,12 +32,12 @@ final class ConditionalVaeModel extends VaeModel implements Conditional {
 
     @Override
     public String boundName() {
-        return super.boundName() + "-uniform-class-prior";
+        return super.boundName() + "-class-latent";
     }
 
     @Override
     public Tensor sample(Tensor labels, Rng rng, BufferAllocator allocator) {
-        return generate((int) labels.rows(), oneHot(labels, (int) labels.rows()), rng, allocator);
+        return generate((int) labels.rows(), labelArray(labels, (int) labels.rows()), rng, allocator);
     }
 
     @Override
@@ -43,38 +46,62 @@ final class ConditionalVaeModel extends VaeModel implements Conditional {
         for (int i = 0; i < n; i++) {
             c[i] = rng.nextInt(classes);
         }
-        return generate(n, oneHot(c), rng, allocator);
+        return generate(n, c, rng, allocator);
     }
 
+    /**
+     * A lower bound on log p(x) = log sum_c p(c) p(x | c), with the class as a latent variable:
+     * E_q(c|x)[log p(c) + B'(x | c) - log q(c | x)], where B' is the ELBO (or IWAE bound) of log p(x | c) with fresh
+     * noise, and q(c | x) is proportional to exp B(x | c) from an independent set of draws. Because q does not
+     * depend on the draws of B', the expectation of this estimate is at most
+     * sum_c q(c) (log p(x | c) + log p(c) - log q(c)), which is at most log p(x) for any q: a true lower bound, unlike
+     * the log-sum-exp over classes of one-draw bounds (convex in the draws, so biased upwards).
+     */
     @Override
     public Tensor logDensityBound(Tensor x, Rng rng) {
-        INDArray xs = rows(x);
-        int n = (int) xs.rows();
-        double[][] perClass = new double[classes][];
-        for (int c = 0; c < classes; c++) {
-            int[] labels = new int[n];
-            Arrays.fill(labels, c);
-            perClass[c] = bound(xs, oneHot(labels), rng.split(c));
-        }
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-            double max = Double.NEGATIVE_INFINITY;
+        double[] out;
+        try (Scope s = Scope.open()) {
+            NdArray xs = rows(x);
+            int n = xs.dim(0);
+            double[][] proposal = new double[classes][];
+            double[][] fresh = new double[classes][];
             for (int c = 0; c < classes; c++) {
-                max = Math.max(max, perClass[c][i]);
+                int[] labels = new int[n];
+                Arrays.fill(labels, c);
+                NdArray y = F.oneHot(labels, classes, dtype);
+                proposal[c] = bound(xs, y, rng.split("q/" + c));
+                fresh[c] = bound(xs, y, rng.split("bound/" + c));
             }
-            double s = 0;
-            for (int c = 0; c < classes; c++) {
-                s += Math.exp(perClass[c][i] - max);
+            out = new double[n];
+            double logPrior = -Math.log(classes);
+            for (int i = 0; i < n; i++) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int c = 0; c < classes; c++) {
+                    max = Math.max(max, proposal[c][i]);
+                }
+                double z = 0;
+                for (int c = 0; c < classes; c++) {
+                    z += Math.exp(proposal[c][i] - max);
+                }
+                double logZ = max + Math.log(z);
+                double acc = 0;
+                for (int c = 0; c < classes; c++) {
+                    double logQ = proposal[c][i] - logZ;
+                    acc += Math.exp(logQ) * (fresh[c][i] + logPrior - logQ);
+                }
+                out[i] = acc;
             }
-            out[i] = max + Math.log(s / classes);
         }
-        return Nd4jArrow.toTensor(Nd4j.create(out, new long[] {n}, DataType.DOUBLE), x.allocator());
+        return Tensor.ofDoubles(x.allocator(), out, out.length);
     }
 
     /** The bound on log p(x | c) for the given labels, float64 {@code [n]}. */
     Tensor conditionalBound(Tensor x, Tensor labels, Rng rng) {
-        INDArray xs = rows(x);
-        return Nd4jArrow.toTensor(Nd4j.create(bound(xs, oneHot(labels, (int) xs.rows()), rng),
-                new long[] {xs.rows()}, DataType.DOUBLE), x.allocator());
+        double[] b;
+        try (Scope s = Scope.open()) {
+            NdArray xs = rows(x);
+            b = bound(xs, oneHot(labels, xs.dim(0)), rng);
+        }
+        return Tensor.ofDoubles(x.allocator(), b, b.length);
     }
 }
