@@ -55,6 +55,7 @@ public final class AnnealedLangevin {
         double last = sigmas[sigmas.length - 1];
         int total = sigmas.length * s.stepsPerLevel() + (s.denoise() ? 1 : 0);
         int done = 0;
+        observer.step(0, total, x, x);
         for (double sigma : sigmas) {
             Arrays.fill(level, sigma);
             double alpha = s.epsilon() * (sigma / last) * (sigma / last);

@@ -49,6 +49,7 @@ public final class Ddim {
         double[] level = new double[n];
         boolean clip = s.clip() && net.scaling().bounded();
         int total = times.length;
+        observer.step(0, total, x, x);
         for (int i = total - 1; i >= 0; i--) {
             java.util.Arrays.fill(level, times[i]);
             net.apply(x, n, level, labels, eps);

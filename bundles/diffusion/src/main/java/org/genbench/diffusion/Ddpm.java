@@ -55,6 +55,7 @@ public final class Ddpm {
         float[] z = new float[n * dim];
         double[] level = new double[n];
         int total = times.length;
+        observer.step(0, total, x, x);
         for (int i = total - 1; i >= 0; i--) {
             java.util.Arrays.fill(level, times[i]);
             net.apply(x, n, level, labels, eps);

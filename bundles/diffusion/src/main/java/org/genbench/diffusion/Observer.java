@@ -7,7 +7,7 @@ package org.genbench.diffusion;
  */
 @FunctionalInterface
 public interface Observer {
-    /** After step {@code done} of {@code total} (1-based). */
+    /** After step {@code done} of {@code total} (1-based), and once with done = 0 for the initial state. */
     void step(int done, int total, float[] x, float[] x0);
 
     /** An observer that does nothing. */

@@ -67,6 +67,7 @@ public final class PredictorCorrector {
         float[] z = new float[len];
         double[] level = new double[n];
         int draw = 0;
+        observer.step(0, levels.length, x, x);
         for (int i = 0; i < levels.length; i++) {
             Arrays.fill(level, levels[i]);
             for (int c = 0; c < s.corrector(); c++) {
@@ -115,6 +116,7 @@ public final class PredictorCorrector {
         double[] level = new double[n];
         int total = times.length;
         int draw = 0;
+        observer.step(0, total, x, x);
         for (int i = total - 1; i >= 0; i--) {
             Arrays.fill(level, times[i]);
             double abPrev = i > 0 ? ab[i - 1] : 1;

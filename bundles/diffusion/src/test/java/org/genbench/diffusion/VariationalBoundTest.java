@@ -15,6 +15,7 @@ import org.genbench.api.Model;
 import org.genbench.api.NoisePredictor;
 import org.genbench.api.Rng;
 import org.genbench.api.tensor.Tensor;
+import org.genbench.testing.ExactMixture;
 import org.genbench.diffusion.internal.Arrays32;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -164,9 +165,9 @@ class VariationalBoundTest {
 
     @Test
     void refusesUnboundedDataAndTooManyTerms() {
-        Mixture m = Mixture.twoModes(ALPHA_BARS, new double[] {1, 0.5});
+        ExactMixture m = ExactMixture.twoModes(ALPHA_BARS, new double[] {1, 0.5});
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VariationalBound.compute(
-                Mixture.noise(m, allocator), ALPHA_BARS, new float[2], 1, null,
+                Denoiser.of((NoisePredictor) m, new long[] {2}, 16, 0, allocator), ALPHA_BARS, new float[2], 1, null,
                 new VariationalBound.Settings(3, Ddpm.SMALL, true, 256), new Rng(1)));
         assertTrue(e.getMessage().contains("bounded"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new VariationalBound.Settings(3, Ddpm.SMALL, true, 1));
