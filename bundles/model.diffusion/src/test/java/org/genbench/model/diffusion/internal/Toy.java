@@ -63,8 +63,9 @@ final class Toy {
         return Math.log(s);
     }
 
+    /** sqrt(2 E|X - Y| - E|X - X'| - E|Y - Y'|), V-statistics (scipy's convention). */
     static double energyDistance(double[] a, double[] b) {
-        return 2 * mean(a, b) - mean(a, a) - mean(b, b);
+        return Math.sqrt(Math.max(0, 2 * mean(a, b) - mean(a, a) - mean(b, b)));
     }
 
     private static double mean(double[] a, double[] b) {

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /** Annealed Langevin on a mixture's exact noise-conditional score. */
 class AnnealedLangevinSamplerTest {
     static final double[] SIGMAS = Schedules.geometricSigmas(4, 0.01, 10);
-    static final double THRESHOLD = 0.02;
+    /** As in the ddpm sampler's test: two exact sets are 0.03-0.07 apart. */
+    static final double THRESHOLD = 0.14;
 
     BufferAllocator allocator;
     ExactMixture mixture = ExactMixture.twoModes(Schedules.alphaBars(Schedules.betas("linear", 10)), SIGMAS);

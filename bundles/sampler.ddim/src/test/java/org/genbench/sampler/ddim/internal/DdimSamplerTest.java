@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 /** DDIM on a mixture's exact noise predictor at 10 and 50 steps, deterministic at eta 0. */
 class DdimSamplerTest {
     static final double[] ALPHA_BARS = Schedules.alphaBars(Schedules.betas("linear", 1000));
-    /** Two exact sets of 600 draws are 0.001-0.005 apart in energy distance; one mode alone is above 0.5. */
-    static final double THRESHOLD = 0.02;
+    /** Two exact sets of 600 draws are 0.03-0.07 apart in energy distance; one mode alone is above 0.7. */
+    static final double THRESHOLD = 0.14;
 
     BufferAllocator allocator;
     ExactMixture mixture = ExactMixture.twoModes(ALPHA_BARS, new double[] {2, 0.1});

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 class PredictorCorrectorSamplerTest {
     static final double[] SIGMAS = Schedules.geometricSigmas(4, 0.01, 100);
     static final double[] ALPHA_BARS = Schedules.alphaBars(Schedules.betas("linear", 200));
-    static final double THRESHOLD = 0.02;
+    /** As in the ddpm sampler's test: two exact sets are 0.03-0.07 apart. */
+    static final double THRESHOLD = 0.14;
 
     BufferAllocator allocator;
     ExactMixture mixture = ExactMixture.twoModes(ALPHA_BARS, SIGMAS);
