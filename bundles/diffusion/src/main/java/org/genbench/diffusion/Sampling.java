@@ -22,15 +22,16 @@ import org.genbench.tensor.ArrowIpc;
 /**
  * What every diffusion and score sampler does around its reverse process: the classes to draw, progress and a curve per
  * step, trajectories on request, the samples in the data's space, and the diagnostics that say how many steps and
- * network evaluations a sample cost (evaluators plot quality against {@link #STEPS}, one line per {@link #SERIES}).
+ * network evaluations a sample cost (a run plots its evaluators' scores against {@link #STEPS}, one line per
+ * {@link #SERIES}).
  */
 public final class Sampling {
-    /** Diagnostic: reverse steps taken (the x axis of quality-vs-steps plots). */
-    public static final String STEPS = "sampling_steps";
+    /** Diagnostic: reverse steps taken (the x axis of a run's quality-vs-steps plots). */
+    public static final String STEPS = SampleResult.STEPS;
     /** Diagnostic: network evaluations per sample (a guided evaluation counts twice). */
     public static final String EVALUATIONS = "network_evaluations";
     /** Protocol key naming the sampler and its settings other than the steps, e.g. {@code ddim eta=0}. */
-    public static final String SERIES = "series";
+    public static final String SERIES = SampleResult.SERIES;
     /** The trajectory file a sampler writes into its output directory. */
     public static final String TRAJECTORY = "trajectory.arrow";
 

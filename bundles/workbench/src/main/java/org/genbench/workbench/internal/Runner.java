@@ -171,6 +171,7 @@ final class Runner {
 
             listener.phase(id, "write", "pictures");
             pictures(dir, dataset, model, byId, curves, root.split("pictures"), allocator);
+            stepsCharts(dir, dataset.info().name(), finals, byId);
             ArrayNode metricsArray = Json.MAPPER.createArrayNode();
             for (RunResult.RunMetric m : finals) {
                 metricsArray.add(Json.MAPPER.valueToTree(Map.of("role", m.role(), "component", m.component(),
@@ -336,6 +337,60 @@ final class Runner {
             });
             String title = phase.getKey().equals("train") ? "training" : phase.getKey().equals("sample") ? "sampling" : phase.getKey();
             Plots.writePng(Plots.lineChart(series, title, "step"), dir.resolve(title + ".png"));
+        }
+    }
+
+    /**
+     * {@code <metric>-vs-steps.png}: each evaluator score reported per sampler ({@code <sampler>/<metric>}: FID, energy
+     * distance) against the steps those samplers report ({@link SampleResult#STEPS}), one line per
+     * {@link SampleResult#SERIES}; drawn for a metric when at least two samplers have both.
+     */
+    static void stepsCharts(Path dir, String dataName, List<RunResult.RunMetric> finals, Map<String, SampleResult> samples)
+            throws IOException {
+        Map<String, double[]> steps = new LinkedHashMap<>(); // sampler -> {steps}
+        Map<String, String> series = new LinkedHashMap<>();
+        samples.forEach((sampler, r) -> r.diagnostics().stream().filter(m -> m.name().equals(SampleResult.STEPS)).findFirst()
+                .ifPresent(m -> {
+                    steps.put(sampler, new double[] {m.value()});
+                    series.put(sampler, String.valueOf(m.protocol().getOrDefault(SampleResult.SERIES, sampler)));
+                }));
+        // metric -> series -> (steps, value) points
+        Map<String, Map<String, java.util.TreeMap<Double, Double>>> charts = new LinkedHashMap<>();
+        for (RunResult.RunMetric m : finals) {
+            String name = m.metric().name();
+            int slash = name.indexOf('/');
+            if (!m.role().equals("evaluator") || slash < 1 || !steps.containsKey(name.substring(0, slash))) {
+                continue;
+            }
+            String sampler = name.substring(0, slash);
+            String metric = name.substring(slash + 1);
+            if (!Double.isFinite(m.metric().value())) {
+                continue;
+            }
+            charts.computeIfAbsent(m.component() + "/" + metric, k -> new java.util.TreeMap<>())
+                    .computeIfAbsent(series.get(sampler), k -> new java.util.TreeMap<>())
+                    .put(Math.log10(Math.max(1, steps.get(sampler)[0])), m.metric().value());
+        }
+        for (Map.Entry<String, Map<String, java.util.TreeMap<Double, Double>>> chart : charts.entrySet()) {
+            int points = chart.getValue().values().stream().mapToInt(Map::size).sum();
+            if (points < 2) {
+                continue;
+            }
+            Map<String, double[][]> lines = new LinkedHashMap<>();
+            chart.getValue().forEach((name, pts) -> {
+                double[][] xy = new double[2][pts.size()];
+                int i = 0;
+                for (Map.Entry<Double, Double> p : pts.entrySet()) {
+                    xy[0][i] = p.getKey();
+                    xy[1][i++] = p.getValue();
+                }
+                lines.put(name, xy);
+            });
+            String metric = chart.getKey().substring(chart.getKey().indexOf('/') + 1);
+            long same = charts.keySet().stream().filter(k -> k.substring(k.indexOf('/') + 1).equals(metric)).count();
+            String file = (same > 1 ? chart.getKey() : metric).replaceAll("[^A-Za-z0-9_.-]", "_") + "-vs-steps.png";
+            Plots.writePng(Plots.lineChart(lines, dataName + ": " + chart.getKey() + " against sampling steps",
+                    "log10 of sampling steps"), dir.resolve(file));
         }
     }
 
