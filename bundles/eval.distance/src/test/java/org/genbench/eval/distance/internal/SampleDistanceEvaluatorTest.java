@@ -25,7 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class EnergyDistanceEvaluatorTest {
+class SampleDistanceEvaluatorTest {
     BufferAllocator allocator;
 
     @BeforeEach
@@ -38,7 +38,7 @@ class EnergyDistanceEvaluatorTest {
         allocator.close();
     }
 
-    /** Against datasets/reference/energy_distance.py: scipy in 1-D, numpy's V-statistic in 2-D and 5-D. */
+    /** Against datasets/reference/energy_distance.py: scipy in 1-D, numpy's V-statistics in 2-D and 5-D. */
     @Test
     void matchesTheReference() throws Exception {
         JsonNode cases = new ObjectMapper().readTree(getClass().getResourceAsStream("/energy_distance_reference.json"))
@@ -46,10 +46,13 @@ class EnergyDistanceEvaluatorTest {
         for (JsonNode c : cases) {
             double[] x = doubles(c.get("x"));
             double[] y = doubles(c.get("y"));
-            assertEquals(c.get("value").asDouble(), EnergyDistance.of(x, y, c.get("d").asInt()), 1e-12, "d = " + c.get("d"));
+            int d = c.get("d").asInt();
+            assertEquals(c.get("value").asDouble(), Distances.energy(x, y, d), 1e-12, "energy, d = " + d);
+            assertEquals(c.get("mmd").asDouble(), Distances.mmd(x, y, d, c.get("mmd_h").asDouble()), 1e-12, "mmd, d = " + d);
+            assertEquals(c.get("median").asDouble(), Distances.medianDistance(x, d), 1e-12, "median, d = " + d);
         }
-        assertEquals(0, EnergyDistance.of(new double[] {1, 2, 3, 4}, new double[] {3, 4, 1, 2}, 2), 1e-15);
-        assertThrows(IllegalArgumentException.class, () -> EnergyDistance.of(new double[3], new double[4], 2));
+        assertEquals(0, Distances.energy(new double[] {1, 2, 3, 4}, new double[] {3, 4, 1, 2}, 2), 1e-15);
+        assertThrows(IllegalArgumentException.class, () -> Distances.energy(new double[3], new double[4], 2));
     }
 
     static double[] doubles(JsonNode a) {
@@ -81,13 +84,16 @@ class EnergyDistanceEvaluatorTest {
         samples.put("one-mode", new SampleResult(tensor(m.drawComponent(1, 500, new Rng(5))), 1, List.of()));
         TestRunContext ctx = new TestRunContext(1, allocator);
         try (InMemoryDataset data = new InMemoryDataset(info, splits)) {
-            List<Metric> out = new EnergyDistanceEvaluator().evaluate(m, data, samples,
-                    new EnergyDistanceEvaluator.Config(null, 400, null), ctx);
+            List<Metric> out = new SampleDistanceEvaluator().evaluate(m, data, samples,
+                    new SampleDistanceEvaluator.Config(null, 400, null, null), ctx);
             Map<String, Double> v = new LinkedHashMap<>();
             out.forEach(x -> v.put(x.name(), x.value()));
             double floor = v.get("floor/energy_distance");
             assertTrue(v.get("good/energy_distance") < 2 * floor + 0.05, v.toString());
             assertTrue(v.get("one-mode/energy_distance") > 5 * floor, v.toString());
+            double mmdFloor = v.get("floor/mmd");
+            assertTrue(v.get("good/mmd") < 1.3 * mmdFloor, v.toString());
+            assertTrue(v.get("one-mode/mmd") > 1.5 * mmdFloor, v.toString());
             assertEquals(400, out.get(0).protocol().get("n_real"));
         } finally {
             samples.values().forEach(SampleResult::close);
