@@ -3,7 +3,9 @@
 #   1. EM time per iteration, genbench vs scikit-learn, on the same data and initial parameters
 #   2. boot-to-ready, jar-landed-to-usable (hot-load), and the cross-bundle tensor hand-off by size up to 1 GB
 #   3. FID of 10k samples, genbench vs numpy/scipy (pytorch-fid's formula)
-# The training comparison with PyTorch is bench/torch_vs_genbench.sh (it installs Debian's python3-torch, ~1 GB).
+#   4. the 2-D toy references of DDPM, DDIM and NCSN (MMD to fresh data against stated bars)
+# The training comparisons with PyTorch are bench/torch_vs_genbench.sh (it installs Debian's python3-torch, ~1 GB) and
+# bench/ddpm_vs_torch.sh (the DDPM twin: loss curves, FID, samples/s; hours on two cores).
 # Needs Debian's python3-sklearn for (1); installs it when missing and running as root.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -24,3 +26,6 @@ mvn -q -B verify -pl integration-tests -Dgenbench.test.threads="$(nproc)" -Dgenb
 echo
 echo "== FID of 10k vs 10k samples: genbench vs numpy/scipy"
 bench/fid_vs_scipy.sh
+echo
+echo "== diffusion and score models on a 2-D toy: MMD to fresh data"
+bench/diffusion_toy.sh

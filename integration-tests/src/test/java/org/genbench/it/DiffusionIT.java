@@ -21,14 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DiffusionIT {
     /**
-     * The bars for models trained for 1500 steps, against 1000 held-out points of eight-Gaussians (the ring has radius
-     * 2.8, the modes sd 0.35), from datasets/reference/toy_distances.py. Gaussian-kernel MMD (bandwidth: the median
-     * distance / 8, about 0.5): two real sets of 1000 are 0.04-0.05 apart; the ring without its modes 0.12, one mode
-     * missing 0.11, the data shrunk by 10% 0.11, the modes 1.5 times too wide 0.085, their weights 2:1 0.08. Energy
-     * distance, which sees the large scale only: real sets 0.05-0.12, one mode missing 0.27, shrunk by 10% 0.19.
+     * Loose bars: these runs check the wiring (spec, trainer, samplers, evaluators, pictures) with models trained for
+     * seconds; the reference the trained toy models meet is {@link DiffusionToyBenchmarkIT} (MMD near the floor). On
+     * eight-Gaussians (datasets/reference/toy_distances.py, 1000 points): two real sets are 0.04-0.05 apart in MMD and
+     * 0.05-0.12 in energy distance; the ring without its modes 0.12 and 0.12; one mode missing 0.11 and 0.27. An
+     * untrained network, or a sampler with a sign or scale wrong, lands far above both bars.
      */
-    static final double MMD_BAR = 0.08;
-    static final double ENERGY_BAR = 0.2;
+    static final double MMD_BAR = 0.16;
+    static final double ENERGY_BAR = 0.3;
 
     @TempDir
     static Path workspace;

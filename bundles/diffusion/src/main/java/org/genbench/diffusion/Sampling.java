@@ -52,12 +52,12 @@ public final class Sampling {
             return null;
         }
         int k = c.get().numClasses();
+        if (label != null && (label < -1 || label >= k)) {
+            throw new IllegalArgumentException("label must be a class in 0.." + (k - 1) + ", or -1 for none; was " + label);
+        }
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {
             out[i] = label == null ? i % k : label;
-        }
-        if (label != null && (label < -1 || label >= k)) {
-            throw new IllegalArgumentException("label must be a class in 0.." + (k - 1) + ", or -1 for none; was " + label);
         }
         return out;
     }

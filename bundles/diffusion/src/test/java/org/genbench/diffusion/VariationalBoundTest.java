@@ -99,7 +99,7 @@ class VariationalBoundTest {
     @Test
     void everyTermAndSampledTermsMatchTheQuadrature() {
         Denoiser net = Denoiser.of(new GaussianPredictor(), new long[] {1}, 4096, 0, allocator);
-        int n = 20000;
+        int n = 10000;
         for (JsonNode ref : REF.get("values")) {
             double x0 = ref.get("x0").asDouble();
             float[] x = new float[n];
@@ -125,7 +125,7 @@ class VariationalBoundTest {
     /** Averaged over the data, the bound lies below the exact log-probability of the discretized Gaussian. */
     @Test
     void theBoundIsBelowTheExactLogProbability() {
-        int n = 20000;
+        int n = 10000;
         Rng rng = new Rng(3);
         float[] x = new float[n];
         double exact = 0;
@@ -149,7 +149,7 @@ class VariationalBoundTest {
     /** For continuous data the bound is on the density: below E log N(x; m, s^2) = -log(s sqrt(2 pi e)), and near it. */
     @Test
     void theContinuousBoundIsBelowTheEntropy() {
-        int n = 20000;
+        int n = 10000;
         Rng rng = new Rng(5);
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {

@@ -343,7 +343,8 @@ final class Runner {
     /**
      * {@code <metric>-vs-steps.png}: each evaluator score reported per sampler ({@code <sampler>/<metric>}: FID, energy
      * distance) against the steps those samplers report ({@link SampleResult#STEPS}), one line per
-     * {@link SampleResult#SERIES}; drawn for a metric when at least two samplers have both.
+     * {@link SampleResult#SERIES}, with the evaluator's {@code floor/<metric>} as a flat line when it reports one; drawn
+     * for a metric when at least two samplers have both.
      */
     static void stepsCharts(Path dir, String dataName, List<RunResult.RunMetric> finals, Map<String, SampleResult> samples)
             throws IOException {
@@ -377,15 +378,29 @@ final class Runner {
                 continue;
             }
             Map<String, double[][]> lines = new LinkedHashMap<>();
-            chart.getValue().forEach((name, pts) -> {
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (Map.Entry<String, java.util.TreeMap<Double, Double>> e : chart.getValue().entrySet()) {
+                java.util.TreeMap<Double, Double> pts = e.getValue();
                 double[][] xy = new double[2][pts.size()];
                 int i = 0;
                 for (Map.Entry<Double, Double> p : pts.entrySet()) {
                     xy[0][i] = p.getKey();
                     xy[1][i++] = p.getValue();
                 }
-                lines.put(name, xy);
-            });
+                lo = Math.min(lo, pts.firstKey());
+                hi = Math.max(hi, pts.lastKey());
+                lines.put(e.getKey(), xy);
+            }
+            // an evaluator's reference value for the same metric ("floor/<metric>": two real sets) as a flat line
+            String component = chart.getKey().substring(0, chart.getKey().indexOf('/'));
+            String floorName = "floor/" + chart.getKey().substring(chart.getKey().indexOf('/') + 1);
+            for (RunResult.RunMetric m : finals) {
+                if (m.role().equals("evaluator") && m.component().equals(component) && m.metric().name().equals(floorName)
+                        && Double.isFinite(m.metric().value())) {
+                    lines.put("floor (real vs real)", new double[][] {{lo, hi}, {m.metric().value(), m.metric().value()}});
+                }
+            }
             String metric = chart.getKey().substring(chart.getKey().indexOf('/') + 1);
             long same = charts.keySet().stream().filter(k -> k.substring(k.indexOf('/') + 1).equals(metric)).count();
             String file = (same > 1 ? chart.getKey() : metric).replaceAll("[^A-Za-z0-9_.-]", "_") + "-vs-steps.png";

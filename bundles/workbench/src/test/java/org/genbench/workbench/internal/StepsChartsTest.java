@@ -46,6 +46,7 @@ class StepsChartsTest {
                     metric("evaluator", "fid", "ddpm/fid", 20),
                     metric("evaluator", "fid", "ancestral/fid", 30),
                     metric("evaluator", "energy-distance", "ddpm/energy_distance", 0.1),
+                    metric("evaluator", "fid", "floor/fid", 3),
                     metric("sampler", "ddpm", "ddpm/x", 1));
             Runner.stepsCharts(dir, "toy", finals, samples);
             assertTrue(Files.size(dir.resolve("fid-vs-steps.png")) > 1000);

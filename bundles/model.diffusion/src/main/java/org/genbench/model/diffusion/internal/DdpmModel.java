@@ -15,7 +15,9 @@ import org.genbench.api.Persistent;
 import org.genbench.api.Rng;
 import org.genbench.api.tensor.Batch;
 import org.genbench.api.tensor.Tensor;
+import org.genbench.diffusion.Ddim;
 import org.genbench.diffusion.Denoiser;
+import org.genbench.diffusion.Observer;
 import org.genbench.diffusion.Samples;
 import org.genbench.diffusion.Schedules;
 import org.genbench.diffusion.VariationalBound;
@@ -249,7 +251,7 @@ class DdpmModel implements Model, NoisePredictor, LogDensityBound, GradientTrain
         if (!scaling.bounded()) {
             return Samples.toModel(x, scaling);
         }
-        float[] v = org.genbench.diffusion.Samples.toModel(x, org.genbench.api.DataScaling.identity());
+        float[] v = Samples.toModel(x, DataScaling.identity());
         for (int j = 0; j < v.length; j++) {
             if (!(v[j] >= 0 && v[j] <= 1)) {
                 throw new IllegalArgumentException("image values must be in [0, 1], found " + v[j]);
@@ -288,9 +290,8 @@ class DdpmModel implements Model, NoisePredictor, LogDensityBound, GradientTrain
     Tensor sampleDdim(int[] labels, double guidance, Rng rng, BufferAllocator allocator) {
         int n = labels.length;
         Denoiser net = Denoiser.of(this, sampleShape, BOUND_BATCH, guidance, allocator);
-        float[] y = org.genbench.diffusion.Ddim.sample(net, alphaBars, n, labels,
-                new org.genbench.diffusion.Ddim.Settings(config.sampleSteps(), 0, config.clip()), null, rng,
-                org.genbench.diffusion.Observer.none());
+        float[] y = Ddim.sample(net, alphaBars, n, labels, new Ddim.Settings(config.sampleSteps(), 0, config.clip()), null,
+                rng, Observer.none());
         return Samples.toData(y, n, sampleShape, scaling, allocator);
     }
 }

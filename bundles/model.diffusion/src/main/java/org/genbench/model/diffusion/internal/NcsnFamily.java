@@ -20,8 +20,8 @@ import org.osgi.service.component.annotations.Component;
  * trained by denoising score matching with weight sigma^2, 0.5 ||sigma s(x + sigma z, sigma) + z||^2, sigma
  * log-uniform in that range per example. The network sees the noise level through the same time embedding a DDPM
  * uses (log sigma mapped onto 0..999) and its output is divided by sigma (NCSNv2's technique 3). Samplers (annealed
- * Langevin, predictor-corrector) draw through {@link NoiseConditionalScore} at the geometric levels
- * {@link #name() sigmas}, from an exponential moving average of the weights.
+ * Langevin, predictor-corrector) draw through {@link NoiseConditionalScore} at the model's geometric levels (or any
+ * others in the range), from an exponential moving average of the weights.
  */
 @Component(service = ModelFamily.class)
 public final class NcsnFamily implements ModelFamily<NcsnFamily.Config> {
