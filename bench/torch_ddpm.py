@@ -20,6 +20,7 @@ where samples/s counts training images over steps after the first 5 (warm-up), a
 import argparse
 import gzip
 import math
+import sys
 import time
 
 import numpy as np
@@ -187,6 +188,8 @@ def main():
             for k, v in net.state_dict().items():
                 ema[k].mul_(decay).add_(v, alpha=1 - decay)
         losses.append(loss.item())
+        if (step + 1) % 50 == 0:
+            print(f"torch step {step + 1} loss {loss.item():.4f}", file=sys.stderr, flush=True)
     seconds = time.perf_counter() - t_start if t_start else float("nan")
     with open(f"{a.out}/torch-loss.txt", "w") as f:
         for i, l in enumerate(losses):
