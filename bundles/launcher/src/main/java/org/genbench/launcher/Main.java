@@ -104,6 +104,8 @@ public final class Main {
                   resume [--force] RUN  continue RUN in its directory from its newest checkpoint (--force: rerun a completed run)
                   runs          past runs with their final metrics
                   compare RUN.. one table of several runs' metrics, mean and sd over runs that differ only by seed
+                  doctor        check this machine: JVM, BLAS and its numerics (products, eigen, Cholesky, FID),
+                                Jupyter, Fashion-MNIST, workspace; exit status 1 on any FAIL
                   shell         the Gogo console with the same verbs (genbench:run, genbench:list, ...)
                   notebook      Jupyter with the genbench Java kernel (bin/genbench notebook [--install-only])
                   bench         the benchmark command (bench/run.sh)

@@ -11,14 +11,17 @@ import java.util.Locale;
 import java.util.Map;
 import org.genbench.api.spec.ExperimentSpec;
 import org.genbench.host.HostCommand;
+import org.genbench.numerics.NumericsGate;
 import org.genbench.workbench.ComponentInfo;
 import org.genbench.workbench.CompositionException;
 import org.genbench.workbench.RunCompleteException;
 import org.genbench.workbench.RunFailedException;
+import org.genbench.workbench.RunRefusedException;
 import org.genbench.workbench.RunResult;
 import org.genbench.workbench.RunSummary;
 import org.genbench.workbench.SpecException;
 import org.genbench.workbench.Workbench;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -35,19 +38,24 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=runs",
         "osgi.command.function=resume",
         "osgi.command.function=cancel",
-        "osgi.command.function=compare"})
+        "osgi.command.function=compare",
+        "osgi.command.function=doctor"})
 public final class GenbenchCommands implements HostCommand {
+    private static final String VERBS = "run, check, resume, cancel, list, runs, compare, doctor";
     private final Workbench workbench;
+    private final Path cache;
 
     @Activate
-    public GenbenchCommands(@Reference Workbench workbench) {
+    public GenbenchCommands(@Reference Workbench workbench, BundleContext context) {
         this.workbench = workbench;
+        String configured = context == null ? null : context.getProperty("genbench.cache");
+        this.cache = configured == null || configured.isBlank() ? NumericsGate.defaultCacheDir() : Path.of(configured);
     }
 
     @Override
     public int execute(List<String> args, PrintStream out, PrintStream err) {
         if (args.isEmpty()) {
-            err.println("no verb given; verbs: run, check, resume, cancel, list, runs, compare");
+            err.println("no verb given; verbs: " + VERBS);
             return 2;
         }
         List<String> rest = args.subList(1, args.size());
@@ -59,9 +67,9 @@ public final class GenbenchCommands implements HostCommand {
             case "resume" -> resume(rest, out, err);
             case "cancel" -> cancel(rest, out, err);
             case "compare" -> compare(rest, out, err);
-            case "bench-handoff" -> HandoffBenchmark.run(out);
+            case "doctor" -> new Doctor(workbench.workspace(), cache, System.getenv()).run(out);
             default -> {
-                err.println("unknown verb '" + args.get(0) + "'; verbs: run, check, resume, cancel, list, runs, compare");
+                err.println("unknown verb '" + args.get(0) + "'; verbs: " + VERBS);
                 yield 2;
             }
         };
@@ -113,6 +121,10 @@ public final class GenbenchCommands implements HostCommand {
 
     public void compare(String... runs) {
         compare(List.of(runs), System.out, System.out);
+    }
+
+    public void doctor() {
+        new Doctor(workbench.workspace(), cache, System.getenv()).run(System.out);
     }
 
     /** One table of several runs' final metrics, with mean ± sd over runs that differ only by seed. */
@@ -194,6 +206,9 @@ public final class GenbenchCommands implements HostCommand {
 
     private static void failed(RunFailedException e, PrintStream err) {
         err.println(e.getMessage());
+        if (e instanceof RunRefusedException) {
+            return; // refused before it began: no run directory to point to
+        }
         Path log = e.directory().resolve("error.log");
         err.println("  details: " + e.directory().resolve("run.json") + (Files.isRegularFile(log) ? ", " + log : ""));
     }
@@ -225,6 +240,9 @@ public final class GenbenchCommands implements HostCommand {
             } catch (CompositionException e) {
                 err.println(path + ": cannot compose the experiment:");
                 e.problems().forEach(p -> err.println("  - " + p));
+                status = 1;
+            } catch (RunRefusedException e) {
+                err.println(path + ": " + e.getMessage());
                 status = 1;
             } catch (RunFailedException e) {
                 failed(e, err);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.genbench.api.Capability;
 import org.genbench.api.Evaluator;
 import org.genbench.api.ModelFamily;
@@ -17,11 +18,13 @@ import org.genbench.api.Requirement;
 import org.genbench.api.Sampler;
 import org.genbench.api.Trainer;
 import org.genbench.api.spec.ExperimentSpec;
+import org.genbench.numerics.NumericsGate;
 import org.genbench.workbench.ComponentInfo;
 import org.genbench.workbench.CompositionException;
 import org.genbench.workbench.RunCompleteException;
 import org.genbench.workbench.RunFailedException;
 import org.genbench.workbench.RunListener;
+import org.genbench.workbench.RunRefusedException;
 import org.genbench.workbench.RunResult;
 import org.genbench.workbench.RunSummary;
 import org.genbench.workbench.SpecException;
@@ -42,6 +45,9 @@ import org.osgi.service.component.annotations.Reference;
  * <p>On activation (every start of a host) runs left {@code running} by a process that is gone are marked
  * {@code interrupted}. On deactivation (the framework stopping: a signal, the end of the CLI, a notebook kernel
  * shutting down) the runs under way are stopped and recorded as {@code interrupted}.
+ *
+ * <p>A run starts only when the platform's numerics check passes on this machine ({@link NumericsGate}: checked
+ * once per host and library versions, the outcome kept under {@code genbench.cache}, else {@code ~/.cache/genbench}).
  */
 @Component(service = Workbench.class)
 public final class WorkbenchImpl implements Workbench {
@@ -55,6 +61,7 @@ public final class WorkbenchImpl implements Workbench {
     private final String gitCommit;
     private final Duration phaseTimeout;
     private final long memoryBudget;
+    private final Supplier<NumericsGate.Report> numerics;
     private final Map<String, RunControl> active = new ConcurrentHashMap<>();
 
     @Activate
@@ -62,22 +69,30 @@ public final class WorkbenchImpl implements Workbench {
         this(registry, Path.of(property(context, "genbench.workspace", "workspace")).toAbsolutePath(), context,
                 parseLibraries(property(context, "genbench.libraries", "")), property(context, "genbench.git.commit", "unknown"),
                 seconds(property(context, "genbench.phase.timeout", "0")),
-                memory(property(context, "genbench.memory", "")));
+                memory(property(context, "genbench.memory", "")),
+                numericsGate(Path.of(property(context, "genbench.cache", NumericsGate.defaultCacheDir().toString()))));
         new RunStore(workspace.resolve("runs")).reclaimStale();
     }
 
     WorkbenchImpl(ComponentRegistry registry, Path workspace, BundleContext context, Map<String, String> libraries,
-                  String gitCommit) {
-        this(registry, workspace, context, libraries, gitCommit, Duration.ZERO, Runtime.getRuntime().maxMemory());
+                  String gitCommit, Supplier<NumericsGate.Report> numerics) {
+        this(registry, workspace, context, libraries, gitCommit, Duration.ZERO, Runtime.getRuntime().maxMemory(), numerics);
+    }
+
+    /** The numerics check of this machine, cached under {@code cache} (see {@link NumericsGate#ensure(Path)}). */
+    static Supplier<NumericsGate.Report> numericsGate(Path cache) {
+        return () -> NumericsGate.ensure(cache);
     }
 
     /**
      * @param memoryBudget bytes the settings of one run may ask for (checked at compose time); at most the JVM's
      *                     maximum heap
+     * @param numerics     the outcome of the numerics check, asked for before each run starts
      */
     WorkbenchImpl(ComponentRegistry registry, Path workspace, BundleContext context, Map<String, String> libraries,
-                  String gitCommit, Duration phaseTimeout, long memoryBudget) {
+                  String gitCommit, Duration phaseTimeout, long memoryBudget, Supplier<NumericsGate.Report> numerics) {
         this.memoryBudget = memoryBudget;
+        this.numerics = numerics;
         this.registry = registry;
         this.workspace = workspace;
         this.context = context;
@@ -217,9 +232,14 @@ public final class WorkbenchImpl implements Workbench {
         return out;
     }
 
-    private Runner newRunner() {
+    /** A runner, once the numerics check has passed on this machine; refused (no run directory) otherwise. */
+    private Runner newRunner() throws RunRefusedException {
+        NumericsGate.Report report = numerics.get();
+        if (!report.ok()) {
+            throw new RunRefusedException(workspace.resolve("runs"), report.refusal());
+        }
         return new Runner(new RunStore(workspace.resolve("runs")), registry, platformBundles(), libraries, gitCommit,
-                phaseTimeout, active);
+                report.provenance(), phaseTimeout, active);
     }
 
     @Override
