@@ -4,8 +4,8 @@ import java.nio.file.Path;
 
 /**
  * A run that started and did not complete; its directory records why. {@link #status()} is {@code failed} (an error,
- * a timeout, a divergence, a departed plug-in) or {@code interrupted} (cancelled, a signal); {@code refused} for a
- * {@link RunRefusedException}, which has no run directory.
+ * a timeout, a divergence, a departed plug-in), {@code interrupted} (cancelled, a signal) or {@code refused}
+ * ({@link RunRefusedException}: it never started).
  */
 public class RunFailedException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -18,18 +18,17 @@ public class RunFailedException extends Exception {
     }
 
     public RunFailedException(String runId, Path directory, String status, String message, Throwable cause) {
-        super("run " + runId + (status.equals("interrupted") ? " was interrupted: " : " failed: ") + message, cause);
-        this.runId = runId;
-        this.directory = directory;
-        this.status = status;
+        this(runId, directory, status, message, cause, false);
     }
 
     /** With {@code verbatim}, the message is taken as it is, without the "run ID failed: " prefix. */
-    protected RunFailedException(String runId, Path directory, String message, Throwable cause, boolean verbatim) {
-        super(verbatim ? message : "run " + runId + " failed: " + message, cause);
+    protected RunFailedException(String runId, Path directory, String status, String message, Throwable cause,
+                                 boolean verbatim) {
+        super(verbatim ? message
+                : "run " + runId + (status.equals("interrupted") ? " was interrupted: " : " failed: ") + message, cause);
         this.runId = runId;
         this.directory = directory;
-        this.status = verbatim ? "refused" : "failed";
+        this.status = status;
     }
 
     public String runId() {
@@ -40,7 +39,7 @@ public class RunFailedException extends Exception {
         return directory;
     }
 
-    /** {@code failed} or {@code interrupted}, as recorded in the run's run.json; {@code refused} before a run began. */
+    /** {@code failed} or {@code interrupted}, as recorded in the run's run.json. */
     public String status() {
         return status;
     }

@@ -75,32 +75,37 @@ final class Runner {
     private final Map<String, String> bundles;
     private final Map<String, String> libraries;
     private final String gitCommit;
-    private final Map<String, String> numerics;
     private final Duration phaseTimeout;
     private final Map<String, RunControl> active;
     private final Duration grace;
+    private final Map<String, String> numerics;
 
     Runner(RunStore store, ComponentRegistry registry, Map<String, String> bundles, Map<String, String> libraries,
            String gitCommit) {
-        this(store, registry, bundles, libraries, gitCommit, Map.of(), Duration.ZERO, new ConcurrentHashMap<>());
+        this(store, registry, bundles, libraries, gitCommit, Duration.ZERO, new ConcurrentHashMap<>());
     }
 
     /**
-     * @param numerics     the numerics check's provenance (BLAS, core), recorded in provenance.json
      * @param phaseTimeout longest a phase (one component's call) may take; zero for no limit
      * @param active       the runs under way, by id, shared with the workbench so it can cancel them
      */
     Runner(RunStore store, ComponentRegistry registry, Map<String, String> bundles, Map<String, String> libraries,
-           String gitCommit, Map<String, String> numerics, Duration phaseTimeout, Map<String, RunControl> active) {
-        this(store, registry, bundles, libraries, gitCommit, numerics, phaseTimeout, active, GRACE);
+           String gitCommit, Duration phaseTimeout, Map<String, RunControl> active) {
+        this(store, registry, bundles, libraries, gitCommit, phaseTimeout, active, GRACE);
     }
 
     /** @param grace how long a component has to return after its run was asked to stop */
     Runner(RunStore store, ComponentRegistry registry, Map<String, String> bundles, Map<String, String> libraries,
-           String gitCommit, Map<String, String> numerics, Duration phaseTimeout, Map<String, RunControl> active,
-           Duration grace) {
-        this.grace = grace;
+           String gitCommit, Duration phaseTimeout, Map<String, RunControl> active, Duration grace) {
+        this(store, registry, bundles, libraries, gitCommit, phaseTimeout, active, grace, Map.of());
+    }
+
+    /** @param numerics what the numerics check found on this machine (BLAS, core name), for provenance */
+    Runner(RunStore store, ComponentRegistry registry, Map<String, String> bundles, Map<String, String> libraries,
+           String gitCommit, Duration phaseTimeout, Map<String, RunControl> active, Duration grace,
+           Map<String, String> numerics) {
         this.numerics = numerics;
+        this.grace = grace;
         this.store = store;
         this.registry = registry;
         this.bundles = bundles;
@@ -291,7 +296,7 @@ final class Runner {
                 Files.deleteIfExists(dir.resolve(RunStore.ERROR_LOG));
             }
             try (BufferedWriter log = RunStore.openLog(dir)) {
-                Logs logs = new Logs(log, System.nanoTime(), curves, keptSteps);
+                Logs logs = new Logs(log, curves, keptSteps, System.nanoTime());
                 RunStore.writeJson(dir.resolve(RunStore.RUN_JSON), run);
                 RunStore.writeJson(dir.resolve(RunStore.SPEC_JSON), resolvedSpec(c));
                 if (resuming) {
@@ -675,19 +680,19 @@ final class Runner {
 
     /**
      * The run's metrics log and curves. A training step already kept from before a resumption is not written again;
-     * non-finite values are written as null with a {@code nonFinite} note (JSON has no NaN). Each line is stamped
-     * with {@code elapsed}, seconds on a monotonic clock since this run (or this resume) started, so that a window
-     * of steps can be timed from the log alone (bench/torch_vs_genbench.sh).
+     * non-finite values are written as null with a {@code nonFinite} note (JSON has no NaN).
      */
     private static final class Logs {
         private final BufferedWriter log;
-        private final long startNanos;
         private final Map<String, Map<String, List<double[]>>> curves;
         private final Set<String> kept;
 
-        Logs(BufferedWriter log, long startNanos, Map<String, Map<String, List<double[]>>> curves, Set<String> kept) {
-            this.log = log;
+        private final long startNanos;
+
+        /** @param startNanos when this run (or this resume) started: lines carry {@code elapsed}, seconds since */
+        Logs(BufferedWriter log, Map<String, Map<String, List<double[]>>> curves, Set<String> kept, long startNanos) {
             this.startNanos = startNanos;
+            this.log = log;
             this.curves = curves;
             this.kept = kept;
         }

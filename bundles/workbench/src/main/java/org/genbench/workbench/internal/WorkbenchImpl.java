@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 import org.genbench.api.Capability;
 import org.genbench.api.Evaluator;
 import org.genbench.api.ModelFamily;
@@ -40,14 +39,13 @@ import org.osgi.service.component.annotations.Reference;
  * The workbench service. Its workspace comes from the framework property {@code genbench.workspace} (the
  * launcher sets it); provenance of the platform libraries and the source commit from {@code genbench.libraries}
  * and {@code genbench.git.commit}; the per-phase time limit from {@code genbench.phase.timeout} (seconds, none
- * when absent or 0).
+ * when absent or 0). A run starts only when the platform's numerics check passes on this machine ({@link NumericsGate}:
+ * checked once per host and library versions, the outcome kept under {@code genbench.cache}, else
+ * {@code ~/.cache/genbench}).
  *
  * <p>On activation (every start of a host) runs left {@code running} by a process that is gone are marked
  * {@code interrupted}. On deactivation (the framework stopping: a signal, the end of the CLI, a notebook kernel
  * shutting down) the runs under way are stopped and recorded as {@code interrupted}.
- *
- * <p>A run starts only when the platform's numerics check passes on this machine ({@link NumericsGate}: checked
- * once per host and library versions, the outcome kept under {@code genbench.cache}, else {@code ~/.cache/genbench}).
  */
 @Component(service = Workbench.class)
 public final class WorkbenchImpl implements Workbench {
@@ -61,7 +59,7 @@ public final class WorkbenchImpl implements Workbench {
     private final String gitCommit;
     private final Duration phaseTimeout;
     private final long memoryBudget;
-    private final Supplier<NumericsGate.Report> numerics;
+    private final Path cache;
     private final Map<String, RunControl> active = new ConcurrentHashMap<>();
 
     @Activate
@@ -70,29 +68,25 @@ public final class WorkbenchImpl implements Workbench {
                 parseLibraries(property(context, "genbench.libraries", "")), property(context, "genbench.git.commit", "unknown"),
                 seconds(property(context, "genbench.phase.timeout", "0")),
                 memory(property(context, "genbench.memory", "")),
-                numericsGate(Path.of(property(context, "genbench.cache", NumericsGate.defaultCacheDir().toString()))));
+                Path.of(property(context, "genbench.cache", NumericsGate.defaultCacheDir().toString())));
         new RunStore(workspace.resolve("runs")).reclaimStale();
     }
 
     WorkbenchImpl(ComponentRegistry registry, Path workspace, BundleContext context, Map<String, String> libraries,
-                  String gitCommit, Supplier<NumericsGate.Report> numerics) {
-        this(registry, workspace, context, libraries, gitCommit, Duration.ZERO, Runtime.getRuntime().maxMemory(), numerics);
-    }
-
-    /** The numerics check of this machine, cached under {@code cache} (see {@link NumericsGate#ensure(Path)}). */
-    static Supplier<NumericsGate.Report> numericsGate(Path cache) {
-        return () -> NumericsGate.ensure(cache);
+                  String gitCommit) {
+        this(registry, workspace, context, libraries, gitCommit, Duration.ZERO, Runtime.getRuntime().maxMemory(),
+                NumericsGate.defaultCacheDir());
     }
 
     /**
      * @param memoryBudget bytes the settings of one run may ask for (checked at compose time); at most the JVM's
      *                     maximum heap
-     * @param numerics     the outcome of the numerics check, asked for before each run starts
+     * @param cache        where the numerics check keeps its outcome for this host and library versions
      */
     WorkbenchImpl(ComponentRegistry registry, Path workspace, BundleContext context, Map<String, String> libraries,
-                  String gitCommit, Duration phaseTimeout, long memoryBudget, Supplier<NumericsGate.Report> numerics) {
+                  String gitCommit, Duration phaseTimeout, long memoryBudget, Path cache) {
+        this.cache = cache;
         this.memoryBudget = memoryBudget;
-        this.numerics = numerics;
         this.registry = registry;
         this.workspace = workspace;
         this.context = context;
@@ -232,14 +226,14 @@ public final class WorkbenchImpl implements Workbench {
         return out;
     }
 
-    /** A runner, once the numerics check has passed on this machine; refused (no run directory) otherwise. */
+    /** A runner, once the platform's numerics check has passed on this machine; refused (no run directory) otherwise. */
     private Runner newRunner() throws RunRefusedException {
-        NumericsGate.Report report = numerics.get();
-        if (!report.ok()) {
-            throw new RunRefusedException(workspace.resolve("runs"), report.refusal());
+        NumericsGate.Report numerics = NumericsGate.ensure(cache);
+        if (!numerics.ok()) {
+            throw new RunRefusedException(workspace.resolve("runs"), numerics.refusal());
         }
         return new Runner(new RunStore(workspace.resolve("runs")), registry, platformBundles(), libraries, gitCommit,
-                report.provenance(), phaseTimeout, active);
+                phaseTimeout, active, Runner.GRACE, numerics.provenance());
     }
 
     @Override

@@ -31,8 +31,6 @@ import org.genbench.faults.internal.FaultyEvaluator;
 import org.genbench.faults.internal.FaultySampler;
 import org.genbench.faults.internal.FaultyTrainer;
 import org.genbench.faults.internal.FixedGaussianFamily;
-import org.genbench.numerics.NumericsCheck;
-import org.genbench.numerics.NumericsGate;
 import org.genbench.workbench.RunCompleteException;
 import org.genbench.workbench.RunFailedException;
 import org.genbench.workbench.RunListener;
@@ -98,7 +96,7 @@ class RunnerTest {
     }
 
     Runner runner(Duration phaseTimeout) {
-        return new Runner(new RunStore(workspace.resolve("runs")), registry, Map.of(), Map.of(), "test", Map.of(), phaseTimeout, active, GRACE);
+        return new Runner(new RunStore(workspace.resolve("runs")), registry, Map.of(), Map.of(), "test", phaseTimeout, active, GRACE);
     }
 
     static ExperimentSpec spec(Map<String, Object> trainer, Map<String, Object> sampler, Map<String, Object> evaluator) {
@@ -299,10 +297,7 @@ class RunnerTest {
         assertTrue(marked.path("error").asText().contains("ended without recording an outcome"), marked::toString);
         assertEquals(13, marked.path("lastStep").path("step").asLong());
 
-        // The numerics gate is NumericsGateTest's concern; here it passes without running the LAPACK checks.
-        WorkbenchImpl workbench = new WorkbenchImpl(registry, workspace, null, Map.of(), "test",
-                () -> NumericsGate.ensure(workspace.resolve("cache"), () -> List.of(
-                        new NumericsCheck.Line("not run in this unit test", true, "", ""))));
+        WorkbenchImpl workbench = new WorkbenchImpl(registry, workspace, null, Map.of(), "test");
         RunResult resumed = workbench.resume(dir.getFileName().toString(), RunListener.NONE);
         JsonNode after = Json.MAPPER.readTree(dir.resolve("run.json").toFile());
         assertEquals("completed", after.path("status").asText());
