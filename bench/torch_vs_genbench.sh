@@ -6,6 +6,7 @@
 # torch; above 1 means genbench is faster), at 1 thread and at all cores.
 #   THREADS="1 2"   the thread counts to compare (default: 1 and nproc); both sides are pinned to each in turn
 #   BATCH, N, GAN_STEPS, GAN_WARMUP, VAE_STEPS, VAE_WARMUP as below
+#   BUILD=0         skip `mvn install -DskipTests` (the tree is already built and installed)
 # PyTorch must run on an optimized BLAS: Debian's python3-torch calls whatever libblas.so.3 the alternatives system
 # points to, and on a fresh machine that is the reference BLAS (measured here 8x slower for the VAE). This script
 # installs libopenblas0-pthread (when running as root), and torch_gan_vae.py prints the BLAS it loaded and refuses
@@ -13,7 +14,8 @@
 # installs them when missing and running as root.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-THREADS=${THREADS:-"1 $(nproc)"} BATCH=${BATCH:-64} N=${N:-10000}
+CORES=$(nproc)  # before the loop exports OMP_NUM_THREADS, which nproc obeys
+THREADS=${THREADS:-"1 $CORES"} BATCH=${BATCH:-64} N=${N:-10000}
 GAN_STEPS=${GAN_STEPS:-100} GAN_WARMUP=${GAN_WARMUP:-20} VAE_STEPS=${VAE_STEPS:-1000} VAE_WARMUP=${VAE_WARMUP:-200}
 if [ -n "${OPENBLAS_CORETYPE:-}" ]; then
   echo "bench: OPENBLAS_CORETYPE is set ($OPENBLAS_CORETYPE); unset it: genbench must be measured as a user runs it" >&2
@@ -30,12 +32,12 @@ if [ ${#need[@]} -gt 0 ]; then
     echo "bench: needs ${need[*]} (apt-get install ${need[*]})" >&2; exit 1
   fi
 fi
-mvn -q -B install -DskipTests
+[ "${BUILD:-1}" = 0 ] || mvn -q -B install -DskipTests
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 for t in $THREADS; do
   # Throughput means little on a machine others are loading: say how loaded it was.
-  echo "load average before the $t-thread runs: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+  echo "load average before the $t-thread runs: $(cut -d' ' -f1-3 /proc/loadavg) on $CORES cores"
   export OMP_NUM_THREADS="$t" OPENBLAS_NUM_THREADS="$t" MKL_NUM_THREADS="$t"
   for model in dcgan vae; do
     steps=$GAN_STEPS warmup=$GAN_WARMUP
