@@ -11,6 +11,7 @@ import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.memory.unsafe.UnsafeAllocationManager;
 import org.genbench.api.tensor.DType;
 import org.genbench.api.tensor.Tensor;
+import org.genbench.numerics.FrechetDistance;
 import org.genbench.tensor.ArrowIpc;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
