@@ -5,8 +5,8 @@
 # (eval.fid's SamplesFileFidBenchmark), and bench/ddpm_twin_compare.py prints the loss curves side by side (means over
 # ten windows of steps, relative difference), the FIDs and their ratio, and training samples/s and their ratio.
 #   THREADS=n (default 1) STEPS (1000) BATCH (32) CHANNELS (16) LR (0.001) SAMPLES (1000) SAMPLE_STEPS (50) OUT
-# Needs Debian's python3-torch and dataset-fashion-mnist. Takes long on a CPU: on this project's two shared cores the
-# defaults ran for several hours (most of it genbench's side, whose convolutions are about 3x slower than PyTorch's).
+# Needs Debian's python3-torch and dataset-fashion-mnist. Takes long on a CPU: STEPS=200 CHANNELS=8 SAMPLE_STEPS=10
+# took about 35 minutes on this project's two shared (busy) cores, the defaults several hours.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 THREADS=${THREADS:-1} STEPS=${STEPS:-1000} BATCH=${BATCH:-32} CHANNELS=${CHANNELS:-16} LR=${LR:-0.001}
@@ -42,6 +42,8 @@ echo "bench: FID of both sample sets..." >&2
 mvn -o -q -B test -pl bundles/eval.fid -Dtest=SamplesFileFidBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
   -Dgenbench.excluded.groups=none -Dgenbench.jvm.args="--add-opens=java.base/java.nio=ALL-UNNAMED \
   -Dfid.files=$OUT/torch-samples.f32,$run/samples/ddim.arrow -Dfid.n=$SAMPLES" >/dev/null 2>&1 || true
-grep -ho '^fid .*' bundles/eval.fid/target/surefire-reports/*SamplesFileFidBenchmark-output.txt \
+# (the first line sits behind CDATA in the XML report: match the line's fields, not its start)
+grep -hoE 'fid [^ ]+ [0-9.]+ n_real=[0-9]+ n_generated=[0-9]+ network_sha256=[0-9a-f]+' \
+  bundles/eval.fid/target/surefire-reports/*SamplesFileFidBenchmark-output.txt \
   bundles/eval.fid/target/surefire-reports/TEST-*SamplesFileFidBenchmark.xml 2>/dev/null | sort -u > "$OUT/fid.txt" || true
 /usr/bin/python3 bench/ddpm_twin_compare.py --torch "$OUT" --run "$run" --steps "$STEPS" --batch "$BATCH" | tee "$OUT/twin.md"

@@ -7,7 +7,7 @@
 #   4. the quickstart on an idle machine and beside two busy loops (bench/busy_machine.sh)
 #   5. the 2-D toy references of DDPM, DDIM and NCSN (MMD to fresh data against stated bars)
 # The training comparisons with PyTorch are bench/torch_vs_genbench.sh (it installs Debian's python3-torch, ~1 GB) and
-# bench/ddpm_vs_torch.sh (the DDPM twin: loss curves, FID, samples/s; hours on two cores).
+# bench/ddpm_vs_torch.sh (the DDPM twin: loss curves, FID, samples/s; long on two cores).
 # Needs Debian's python3-sklearn for (1); installs it when missing and running as root.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

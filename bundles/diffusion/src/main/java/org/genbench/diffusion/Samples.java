@@ -12,19 +12,19 @@ public final class Samples {
 
     /**
      * {@code y} (n examples in the model's space) as a float32 tensor {@code [n, sampleShape...]} of data values, x = (y -
-     * shift) / scale, clipped to the data's range where it is bounded (a score sampler's last step can overshoot it).
+     * shift) / scale, clipped to the data's range where it is bounded (a score sampler's last step can overshoot it) and
+     * rounded for integer data ({@link DataScaling#sampleValue}).
      */
     public static Tensor toData(float[] y, int n, long[] sampleShape, DataScaling scaling, BufferAllocator allocator) {
         float[] x = toDataValues(y, n * (int) java.util.Arrays.stream(sampleShape).reduce(1, Math::multiplyExact), scaling);
         return Arrays32.floats(allocator, x, 0, n, sampleShape);
     }
 
-    /** The first {@code len} values of y mapped to data values (and clipped where bounded), in a new array. */
+    /** The first {@code len} values of y mapped to data values ({@link DataScaling#sampleValue}), in a new array. */
     public static float[] toDataValues(float[] y, int len, DataScaling scaling) {
         float[] x = new float[len];
         for (int j = 0; j < len; j++) {
-            double v = scaling.bounded() ? scaling.clip(y[j]) : y[j];
-            x[j] = (float) scaling.toData(v);
+            x[j] = (float) scaling.sampleValue(y[j]);
         }
         return x;
     }

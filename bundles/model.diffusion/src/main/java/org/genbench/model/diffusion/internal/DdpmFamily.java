@@ -23,8 +23,9 @@ import org.osgi.service.component.annotations.Component;
  * an MLP with a time embedding for vectors. With {@code conditional} the network also sees the class, dropped to "no
  * class" with probability {@code conditionDropout} so that one network gives both halves of classifier-free guidance
  * (Ho and Salimans 2022). Samplers draw through {@link NoisePredictor} (from an exponential moving average of the
- * weights); the variational bound ({@link LogDensityBound}) is on 8-bit values for images in [0, 1] and on the density
- * for vectors.
+ * weights); the variational bound ({@link LogDensityBound}) is on 8-bit values for images and on the density for
+ * vectors. Images are intensities in [0, 1] or the 8-bit values 0..255 (kind discrete: samples are integers, and
+ * {@code loglik} reports the bound in bits/dim on the 8-bit scale, the figure the literature quotes).
  */
 @Component(service = ModelFamily.class)
 public final class DdpmFamily implements ModelFamily<DdpmFamily.Config> {

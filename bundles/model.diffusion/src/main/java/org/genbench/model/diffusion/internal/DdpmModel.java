@@ -154,6 +154,9 @@ class DdpmModel implements Model, NoisePredictor, LogDensityBound, GradientTrain
     NdArray loss(Batch batch, Rng rng) {
         Tensor xs = batch.x();
         int n = rows(xs, "x");
+        if (scaling.integers()) {
+            Spaces.checkLevels(Samples.toModel(xs, DataScaling.identity()), "training values");
+        }
         float[] y = Samples.toModel(xs, scaling);
         int[] labels = null;
         if (classes() > 0) {
@@ -215,7 +218,10 @@ class DdpmModel implements Model, NoisePredictor, LogDensityBound, GradientTrain
 
     /**
      * For images: a bound on the density of x' = (k + u) / 256, the dequantized 8-bit values k = min(255, floor(256 x))
-     * (an image in [0, 1] given as k / 255 or as (k + u) / 256 has the same k), that is log P(k) + D ln 256; for vectors,
+     * (an image in [0, 1] given as k / 255 or as (k + u) / 256 has the same k), that is log P(k) + D ln 256. On 8-bit
+     * data (kind discrete) x is what the likelihood evaluator and the trainer hand a density model, the dequantized
+     * x' = (k + u) / 256 (api convention: they subtract D ln 256 and report log P(k), bits/dim on the 8-bit scale); on
+     * images in [0, 1] they report the bound as it is, the density's bits/dim, 8 below the 8-bit figure. For vectors,
      * a bound on the density of x. Conditional models bound the marginal: with the unconditional network when trained
      * with condition dropout, else the mean over classes of the class-conditional bounds (below log p(x) by Jensen).
      */
@@ -254,7 +260,9 @@ class DdpmModel implements Model, NoisePredictor, LogDensityBound, GradientTrain
         float[] v = Samples.toModel(x, DataScaling.identity());
         for (int j = 0; j < v.length; j++) {
             if (!(v[j] >= 0 && v[j] <= 1)) {
-                throw new IllegalArgumentException("image values must be in [0, 1], found " + v[j]);
+                throw new IllegalArgumentException((scaling.integers()
+                        ? "the bound on 8-bit data takes the dequantized values (k + u) / 256 in [0, 1), found "
+                        : "image values must be in [0, 1], found ") + v[j] + " at index " + j);
             }
             int k = Math.min(255, (int) Math.floor(256 * v[j]));
             v[j] = (float) (-1 + 2.0 * k / 255);

@@ -253,6 +253,65 @@ class DdpmModelTest {
         }
     }
 
+    /**
+     * The same network on the same images given as 8-bit values 0..255 (kind discrete) and as k / 255 (kind
+     * continuous): the same loss, samples that are the continuous model's rounded to integers (k = rint(255 x)), and
+     * the same bound, which on 8-bit data takes the dequantized (k + u) / 256 that the likelihood evaluator hands it;
+     * values that are not 8-bit are refused by name.
+     */
+    @Test
+    void eightBitImagesAreTheSameModelOnTheByteScale() {
+        DataInfo unit = new DataInfo("squares", new long[] {1, 8, 8}, DataInfo.CONTINUOUS, 0, null);
+        DataInfo bytes = new DataInfo("squares/8bit", new long[] {1, 8, 8}, DataInfo.DISCRETE, 0, null);
+        DdpmFamily.Config config = new DdpmFamily.Config(null, null, null, null, 4, new int[] {1, 2}, 1, null, 50, null,
+                null, null, 0.9, 5, null, null, null, null);
+        DdpmModel u = DdpmFamily.create(config, unit, new Rng(1), org.genbench.nn.DType.F64);
+        DdpmModel b = DdpmFamily.create(config, bytes, new Rng(1), org.genbench.nn.DType.F64);
+        assertTrue(b.scaling().integers() && !u.scaling().integers());
+        Tensor x = squares(4, new Rng(2));
+        Tensor k = Tensor.allocate(allocator, DType.FLOAT32, 4, 1, 8, 8);
+        Tensor bad = Tensor.allocate(allocator, DType.FLOAT32, 4, 1, 8, 8);
+        try (Tensor deq = Tensor.allocate(allocator, DType.FLOAT32, 4, 1, 8, 8)) {
+            Rng noise = new Rng(3);
+            for (int i = 0; i < 256; i++) {
+                double v = Math.round(x.getDouble(i) * 255);
+                k.setDouble(i, v);
+                bad.setDouble(i, i == 7 ? 12.5 : v);
+                deq.setDouble(i, (v + noise.nextDouble()) / 256);
+            }
+            try (Tensor lu = u.logDensityBound(x, new Rng(5)); Tensor lb = b.logDensityBound(deq, new Rng(5))) {
+                assertArrayEquals(lu.toDoubleArray(), lb.toDoubleArray(), 1e-9);
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.logDensityBound(k, new Rng(5)));
+            assertTrue(e.getMessage().contains("dequantized values (k + u) / 256"), e.getMessage());
+        }
+        try (Batch bx = Batch.of(x); Batch bk = Batch.of(k); Batch bb = Batch.of(bad)) {
+            assertEquals(u.loss(bx, new Rng(4)).item(), b.loss(bk, new Rng(4)).item(), 1e-6);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.loss(bb, new Rng(4)));
+            assertTrue(e.getMessage().contains("integers in 0..255") && e.getMessage().contains("index 7"), e.getMessage());
+        }
+        float[] yu = Ddim.sample(Denoiser.of(u, unit.sampleShape(), 64, 0, allocator), u.alphaBars(), 3, null,
+                new Ddim.Settings(5, 0, true), null, new Rng(6), Observer.none());
+        float[] yb = Ddim.sample(Denoiser.of(b, bytes.sampleShape(), 64, 0, allocator), b.alphaBars(), 3, null,
+                new Ddim.Settings(5, 0, true), null, new Rng(6), Observer.none());
+        try (Tensor su = org.genbench.diffusion.Samples.toData(yu, 3, unit.sampleShape(), u.scaling(), allocator);
+             Tensor sb = org.genbench.diffusion.Samples.toData(yb, 3, bytes.sampleShape(), b.scaling(), allocator)) {
+            double[] a = su.toDoubleArray();
+            double[] c = sb.toDoubleArray();
+            int differing = 0;
+            for (int i = 0; i < c.length; i++) {
+                assertTrue(c[i] >= 0 && c[i] <= 255 && c[i] == Math.rint(c[i]), "sample value " + c[i]);
+                assertEquals(255 * a[i], c[i], 0.5 + 1e-3);
+                differing += 255 * a[i] != c[i] ? 1 : 0;
+            }
+            assertTrue(differing > 0, "the continuous model's samples are not all on the 8-bit grid");
+        }
+        DataInfo discreteVectors = new DataInfo("counts", new long[] {2}, DataInfo.DISCRETE, 0, null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new DdpmFamily().create(DdpmFamily.Config.defaults(), discreteVectors, new Rng(1)));
+        assertTrue(e.getMessage().contains("8-bit images"), e.getMessage());
+    }
+
     /** 8x8 images: a bright 4x4 square at the top left or the bottom right, intensities k / 255. */
     Tensor squares(int n, Rng rng) {
         Tensor t = Tensor.allocate(allocator, DType.FLOAT32, n, 1, 8, 8);
