@@ -3,7 +3,7 @@
  * trainer, sampler, evaluator), and what a run hands them. Tensors live in {@code org.genbench.api.tensor},
  * experiment specs in {@code org.genbench.api.spec}.
  */
-@Version("0.3.0")
+@Version("0.4.0")
 @Export
 package org.genbench.api;
 
