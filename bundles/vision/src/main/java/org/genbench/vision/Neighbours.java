@@ -107,6 +107,22 @@ public final class Neighbours {
         return new Result(index, distance);
     }
 
+    /** The distance of every row of {@code queries} to its nearest row of {@code x}. */
+    public static double[] nearestDistances(double[] queries, double[] x, int d) {
+        int n = rows(x, d);
+        double[] out = new double[rows(queries, d)];
+        squaredDistances(queries, x, d, (from, rows, d2) -> {
+            for (int r = 0; r < rows; r++) {
+                double best = Double.POSITIVE_INFINITY;
+                for (int j = 0; j < n; j++) {
+                    best = Math.min(best, d2[r * n + j]);
+                }
+                out[from + r] = Math.sqrt(best);
+            }
+        });
+        return out;
+    }
+
     /** Nearest neighbours of queries: {@code index[q][j]} is query q's j-th nearest row, at {@code distance[q][j]}. */
     public record Result(int[][] index, double[][] distance) {
     }
