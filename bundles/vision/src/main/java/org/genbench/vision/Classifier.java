@@ -10,6 +10,7 @@ import org.genbench.api.Rng;
 import org.genbench.nn.DType;
 import org.genbench.nn.F;
 import org.genbench.nn.Graph;
+import org.genbench.nn.Init;
 import org.genbench.nn.Layer;
 import org.genbench.nn.Losses;
 import org.genbench.nn.NdArray;
@@ -21,7 +22,7 @@ import org.genbench.nn.optim.Adam;
 
 /**
  * A classifier of feature vectors trained on the nn substrate: an MLP with ReLU hidden layers, or with none a
- * multinomial logistic regression (a linear probe). Mini-batch Adam on the mean cross-entropy for a fixed number of
+ * multinomial logistic regression (a linear probe). He-normal weights and zero biases; mini-batch Adam on the mean cross-entropy for a fixed number of
  * epochs, the rows shuffled every epoch; float32; every random choice (initial weights, order) from the stream given.
  * The evaluators that train a classifier on one set and test it on another (train on synthetic, test on real; a
  * labeller of samples; linear probes) use this one, so their numbers share an architecture and a budget.
@@ -147,15 +148,22 @@ public final class Classifier {
         List<Layer> layers = new ArrayList<>();
         int in = d;
         for (int width : recipe.hidden()) {
-            layers.add(new Linear(in, width, DType.F32, init));
+            layers.add(heInitialized(new Linear(in, width, DType.F32, init), init));
             layers.add(Activation.RELU);
             in = width;
         }
-        layers.add(new Linear(in, classes, DType.F32, init));
+        layers.add(heInitialized(new Linear(in, classes, DType.F32, init), init));
         Sequential net = new Sequential(layers.toArray(new Layer[0]));
         Classifier c = new Classifier(recipe, d, classes, net, affine[0], affine[1]);
         c.fit(x, y, rng.split("order"));
         return c;
+    }
+
+    /** He-normal weights and zero biases, as the feature network's DL4J recipe (WeightInit.RELU) starts. */
+    private static Linear heInitialized(Linear layer, Rng rng) {
+        layer.weight().assign(Init.he(rng, DType.F32, layer.inFeatures(), layer.outFeatures(), layer.inFeatures()));
+        layer.bias().fill(0);
+        return layer;
     }
 
     private void fit(float[] x, int[] y, Rng orderRng) {
