@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.genbench.api.ClassWeights;
 import org.genbench.api.DataInfo;
 import org.genbench.api.InMemoryDataset;
 import org.genbench.api.Dataset;
@@ -48,9 +49,12 @@ public final class FashionMnist implements DatasetProvider<FashionMnist.Config> 
      *                        {@code ~/.cache/genbench/fashion-mnist} outside a workbench
      * @param sourceDirectory where the Debian package put the IDX files; default the manifest's
      *                        {@code /usr/share/datasets/fashion-mnist}
+     * @param classWeights    a deliberately skewed training split: per class (10), the share of its training
+     *                        examples kept relative to the largest weight, each in [0, 1] ({@link ClassWeights}: the
+     *                        first ones of each class); default none, all kept. The test split is not skewed
      */
     public record Config(Integer train, Integer test, String binarize, Double threshold, String dataDirectory,
-                         String sourceDirectory) {
+                         String sourceDirectory, List<Double> classWeights) {
         public Config {
             train = train == null ? 60000 : train;
             test = test == null ? 10000 : test;
@@ -68,10 +72,15 @@ public final class FashionMnist implements DatasetProvider<FashionMnist.Config> 
             if (!(threshold > 0 && threshold <= 1)) {
                 throw new IllegalArgumentException("threshold must be in (0, 1], was " + threshold);
             }
+            ClassWeights weights = ClassWeights.of(classWeights);
+            if (weights != null) {
+                weights.check(10);
+                classWeights = weights.weights();
+            }
         }
 
         public static Config defaults() {
-            return new Config(null, null, null, null, null, null);
+            return new Config(null, null, null, null, null, null, null);
         }
     }
 
@@ -115,7 +124,13 @@ public final class FashionMnist implements DatasetProvider<FashionMnist.Config> 
         Map<String, Path> files = Prepare.ensure(manifest, sourceDir, dataDir, allocator);
         Map<String, Batch> splits = new LinkedHashMap<>();
         try {
-            splits.put("train", load(files.get("train"), config.train(), config, context.rng().split("train"), allocator));
+            Batch train = load(files.get("train"), config.train(), config, context.rng().split("train"), allocator);
+            if (config.classWeights() != null) {
+                try (Batch all = train) {
+                    train = new ClassWeights(config.classWeights()).apply(all, allocator);
+                }
+            }
+            splits.put("train", train);
             splits.put("test", load(files.get("test"), config.test(), config, context.rng().split("test"), allocator));
         } catch (IOException | RuntimeException e) {
             splits.values().forEach(Batch::close);
