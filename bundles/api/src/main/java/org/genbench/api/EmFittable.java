@@ -14,4 +14,17 @@ public interface EmFittable extends Capability {
      * before the M step (the quantity EM never decreases).
      */
     double emStep(Tensor x);
+
+    /**
+     * The current parameters, unchanged by later steps: the trainer keeps the best of several initializations
+     * (scikit-learn's {@code n_init}) and comes back to it with {@link #restore}.
+     */
+    Snapshot snapshot();
+
+    /** Sets the parameters to {@code snapshot}, which this model returned from {@link #snapshot()}. */
+    void restore(Snapshot snapshot);
+
+    /** An immutable set of parameters, opaque to everyone but the model that made it. */
+    interface Snapshot {
+    }
 }

@@ -142,6 +142,23 @@ final class GaussianModel implements Model, LogDensity, Score, DirectSampling, E
         return sum / n;
     }
 
+    /** Mean and covariance; {@link #setParameters} makes the factorizations from them afresh. */
+    private record Parameters(double[] mean, double[][] covariance) implements EmFittable.Snapshot {
+    }
+
+    @Override
+    public EmFittable.Snapshot snapshot() {
+        return new Parameters(mean.clone(), covariance());
+    }
+
+    @Override
+    public void restore(EmFittable.Snapshot snapshot) {
+        if (!(snapshot instanceof Parameters p)) {
+            throw new IllegalArgumentException("not a snapshot of a gaussian model: " + snapshot);
+        }
+        setParameters(p.mean().clone(), Arrays.stream(p.covariance()).map(double[]::clone).toArray(double[][]::new));
+    }
+
     private void fit(Tensor x) {
         int n = checkRows(x);
         if (n == 0) {

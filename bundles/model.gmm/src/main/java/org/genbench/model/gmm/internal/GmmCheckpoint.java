@@ -16,12 +16,15 @@ import java.util.Objects;
 
 /**
  * The GMM's checkpoint: one JSON file with the settings and every parameter. JSON keeps it readable from any
- * language, and Jackson writes doubles in their shortest round-trip form, so a reload is bit-identical.
+ * language, and Jackson writes doubles in their shortest round-trip form, so a reload is bit-identical. Version 2
+ * writes the covariances in scikit-learn's shape for the structure ({@code covariances_}: full [k][d][d], tied
+ * [d][d], diag [k][d], spherical [k]), or, for a set built from initial precisions, those precisions
+ * ({@code precisions}) so that the reload factorizes exactly what was used. Version 1 (full only) still reads.
  */
 final class GmmCheckpoint {
     static final String FILE = "gmm.json";
     static final String FORMAT = "genbench-gmm";
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -48,13 +51,9 @@ final class GmmCheckpoint {
         for (double[] m : p.means()) {
             vector(means.addArray(), m);
         }
-        ArrayNode covs = root.putArray("covariances");
-        for (double[][] cov : p.covariances()) {
-            ArrayNode rows = covs.addArray();
-            for (double[] row : cov) {
-                vector(rows.addArray(), row);
-            }
-        }
+        double[][][] precisions = p.precisionBlocks();
+        root.set(precisions != null ? "precisions" : "covariances", MAPPER.valueToTree(
+                p.type().fromBlocks(precisions != null ? precisions : p.covarianceBlocks())));
         Files.createDirectories(directory);
         Path tmp = directory.resolve(FILE + ".tmp");
         Path target = directory.resolve(FILE);
@@ -89,8 +88,9 @@ final class GmmCheckpoint {
             throw new IOException(file + ": field 'format' must be '" + FORMAT + "', was '" + format + "'");
         }
         int version = integer(root, "version", file);
-        if (version != VERSION) {
-            throw new IOException(file + ": field 'version' is " + version + ", this bundle reads version " + VERSION);
+        if (version != 1 && version != VERSION) {
+            throw new IOException(file + ": field 'version' is " + version + ", this bundle reads versions 1 and "
+                    + VERSION);
         }
         int k = integer(root, "k", file);
         int d = integer(root, "d", file);
@@ -103,6 +103,9 @@ final class GmmCheckpoint {
             throw new IOException(file + ": field 'config': " + e.getMessage(), e);
         }
         mustEqual("config.components", saved.components(), expected.components(), file);
+        if (version == 1) {
+            mustEqual("config.covariance", saved.covariance(), GmmFamily.FULL, file);
+        }
         mustEqual("config.covariance", saved.covariance(), expected.covariance(), file);
         mustEqual("config.regCovar", saved.regCovar(), expected.regCovar(), file);
         mustEqual("config.init", saved.init(), expected.init(), file);
@@ -116,19 +119,44 @@ final class GmmCheckpoint {
         for (int j = 0; j < k; j++) {
             means[j] = vector(meansNode.get(j), d, "means[" + j + "]", file);
         }
-        JsonNode covsNode = array(field(root, "covariances", file), k, "covariances", file);
-        double[][][] covs = new double[k][d][];
-        for (int j = 0; j < k; j++) {
-            JsonNode rows = array(covsNode.get(j), d, "covariances[" + j + "]", file);
-            for (int a = 0; a < d; a++) {
-                covs[j][a] = vector(rows.get(a), d, "covariances[" + j + "][" + a + "]", file);
-            }
-        }
+        CovarianceType type = saved.covarianceType();
+        boolean precise = root.has("precisions") && !root.has("covariances");
+        String name = precise ? "precisions" : "covariances";
+        double[][][] blocks = blocks(field(root, name, file), type, k, d, name, file);
         try {
-            return new GmmParameters(weights, means, covs);
+            return precise ? GmmParameters.fromPrecisions(type, weights, means, blocks)
+                    : GmmParameters.fromCovariances(type, weights, means, blocks);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": inconsistent parameters: " + e.getMessage(), e);
         }
+    }
+
+    /** Blocks from the structure's scikit-learn shape, each dimension checked and named. */
+    private static double[][][] blocks(JsonNode n, CovarianceType type, int k, int d, String name, Path file)
+            throws IOException {
+        Object natural = switch (type) {
+            case FULL -> {
+                JsonNode all = array(n, k, name, file);
+                double[][][] out = new double[k][][];
+                for (int j = 0; j < k; j++) {
+                    out[j] = matrix(all.get(j), d, d, name + "[" + j + "]", file);
+                }
+                yield out;
+            }
+            case TIED -> matrix(n, d, d, name, file);
+            case DIAG -> matrix(n, k, d, name, file);
+            case SPHERICAL -> vector(n, k, name, file);
+        };
+        return type.toBlocks(natural);
+    }
+
+    private static double[][] matrix(JsonNode n, int rows, int cols, String name, Path file) throws IOException {
+        JsonNode all = array(n, rows, name, file);
+        double[][] out = new double[rows][];
+        for (int a = 0; a < rows; a++) {
+            out[a] = vector(all.get(a), cols, name + "[" + a + "]", file);
+        }
+        return out;
     }
 
     private static void vector(ArrayNode node, double[] values) {

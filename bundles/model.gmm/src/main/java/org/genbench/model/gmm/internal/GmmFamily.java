@@ -16,7 +16,10 @@ import org.genbench.api.Rng;
 import org.genbench.api.Score;
 import org.osgi.service.component.annotations.Component;
 
-/** Gaussian mixtures with full covariances over real vectors, fitted by EM like scikit-learn's GaussianMixture. */
+/**
+ * Gaussian mixtures over real vectors with scikit-learn's four covariance structures, fitted by EM like
+ * scikit-learn's GaussianMixture, optionally from user-given initial weights, means and precisions.
+ */
 @Component(service = ModelFamily.class)
 public final class GmmFamily implements ModelFamily<GmmFamily.Config> {
     public static final String NAME = "gmm";
@@ -24,18 +27,30 @@ public final class GmmFamily implements ModelFamily<GmmFamily.Config> {
     static final String FULL = "full";
     static final String KMEANS_PLUS_PLUS = "kmeans++";
     static final String RANDOM = "random";
+    /** scikit-learn's {@code _check_weights}: |1 - sum| within numpy's allclose absolute tolerance. */
+    static final double WEIGHT_SUM_TOLERANCE = 1e-8;
 
     /**
      * @param components       number of mixture components k (default 8, at least 1)
-     * @param covariance       covariance structure; only {@code full} so far
+     * @param covariance       covariance structure, as scikit-learn's {@code covariance_type}: {@code full} (default;
+     *                         one matrix per component), {@code tied} (one matrix shared by all), {@code diag} (one
+     *                         diagonal per component) or {@code spherical} (one variance per component)
      * @param regCovar         added to every covariance diagonal after each M step, as scikit-learn's
      *                         {@code reg_covar} (default 1e-6, at least 0)
      * @param init             {@code kmeans++} (k-means++ seeding, Lloyd iterations, then an M step on the hard
      *                         assignments, like scikit-learn's {@code init_params='kmeans'}) or {@code random}
      *                         (random responsibilities, then an M step)
      * @param kmeansIterations Lloyd iterations after seeding (default 20, at least 0; 0 keeps the seeds)
+     * @param weightsInit      initial weights, k values in [0, 1] summing to 1 (scikit-learn's {@code weights_init});
+     *                         default from {@code init}
+     * @param meansInit        initial means, k rows of d values (scikit-learn's {@code means_init}); default from
+     *                         {@code init}
+     * @param precisionsInit   initial precisions (inverse covariances; scikit-learn's {@code precisions_init}),
+     *                         shaped by {@code covariance}: full [k][d][d], tied [d][d], diag [k][d], spherical [k];
+     *                         symmetric positive definite matrices or positive values. Default from {@code init}
      */
-    public record Config(Integer components, String covariance, Double regCovar, String init, Integer kmeansIterations) {
+    public record Config(Integer components, String covariance, Double regCovar, String init, Integer kmeansIterations,
+                         double[] weightsInit, double[][] meansInit, Object precisionsInit) {
         public Config {
             components = components == null ? 8 : components;
             covariance = covariance == null ? FULL : covariance;
@@ -45,10 +60,7 @@ public final class GmmFamily implements ModelFamily<GmmFamily.Config> {
             if (components < 1) {
                 throw new IllegalArgumentException("components must be >= 1, was " + components);
             }
-            if (!covariance.equals(FULL)) {
-                throw new IllegalArgumentException("covariance must be 'full' (the only structure implemented), was '"
-                        + covariance + "'");
-            }
+            CovarianceType type = CovarianceType.of(covariance);
             if (!(regCovar >= 0) || Double.isInfinite(regCovar)) {
                 throw new IllegalArgumentException("regCovar must be finite and >= 0, was " + regCovar);
             }
@@ -58,11 +70,88 @@ public final class GmmFamily implements ModelFamily<GmmFamily.Config> {
             if (kmeansIterations < 0) {
                 throw new IllegalArgumentException("kmeansIterations must be >= 0, was " + kmeansIterations);
             }
+            weightsInit = weightsInit == null ? null : checkWeights(weightsInit.clone(), components);
+            meansInit = meansInit == null ? null : checkMeans(CovarianceType.copy(meansInit), components);
+            precisionsInit = precisionsInit == null ? null : InitialPrecisions.parse(precisionsInit, type, components);
+            if (meansInit != null && precisionsInit != null) {
+                InitialPrecisions.checkDimension(precisionsInit, type, meansInit[0].length);
+            }
+        }
+
+        /** The first five settings; no initial parameters. */
+        public Config(Integer components, String covariance, Double regCovar, String init, Integer kmeansIterations) {
+            this(components, covariance, regCovar, init, kmeansIterations, null, null, null);
         }
 
         /** All defaults. */
         public static Config defaults() {
             return new Config(null, null, null, null, null);
+        }
+
+        CovarianceType covarianceType() {
+            return CovarianceType.of(covariance);
+        }
+
+        // Records compare arrays by identity; two configs with equal initial values are the same settings.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Config c && components.equals(c.components) && covariance.equals(c.covariance)
+                    && regCovar.equals(c.regCovar) && init.equals(c.init) && kmeansIterations.equals(c.kmeansIterations)
+                    && Arrays.equals(weightsInit, c.weightsInit) && Arrays.deepEquals(meansInit, c.meansInit)
+                    && Objects.deepEquals(precisionsInit, c.precisionsInit);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(components, covariance, regCovar, init, kmeansIterations, Arrays.hashCode(weightsInit),
+                    Arrays.deepHashCode(meansInit), Arrays.deepHashCode(new Object[] {precisionsInit}));
+        }
+
+        @Override
+        public String toString() {
+            return "Config[components=" + components + ", covariance=" + covariance + ", regCovar=" + regCovar
+                    + ", init=" + init + ", kmeansIterations=" + kmeansIterations + ", weightsInit="
+                    + Arrays.toString(weightsInit) + ", meansInit=" + Arrays.deepToString(meansInit)
+                    + ", precisionsInit=" + Arrays.deepToString(new Object[] {precisionsInit}) + "]";
+        }
+
+        private static double[] checkWeights(double[] w, int k) {
+            if (w.length != k) {
+                throw new IllegalArgumentException("weightsInit must have components=" + k + " entries, has "
+                        + w.length);
+            }
+            double sum = 0;
+            for (int j = 0; j < k; j++) {
+                if (!(w[j] >= 0 && w[j] <= 1)) {
+                    throw new IllegalArgumentException("weightsInit[" + j + "] must lie in [0, 1], was " + w[j]);
+                }
+                sum += w[j];
+            }
+            if (!(Math.abs(1 - sum) <= WEIGHT_SUM_TOLERANCE)) {
+                throw new IllegalArgumentException("weightsInit must sum to 1 (within " + WEIGHT_SUM_TOLERANCE
+                        + ", as scikit-learn), sums to " + sum);
+            }
+            return w;
+        }
+
+        private static double[][] checkMeans(double[][] m, int k) {
+            if (m.length != k) {
+                throw new IllegalArgumentException("meansInit must have components=" + k + " rows, has " + m.length);
+            }
+            for (int j = 0; j < k; j++) {
+                if (m[j] == null || m[j].length == 0 || m[j].length != m[0].length) {
+                    throw new IllegalArgumentException("meansInit rows must all have the same number (>= 1) of "
+                            + "values; row 0 has " + (m[0] == null ? 0 : m[0].length) + ", row " + j + " has "
+                            + (m[j] == null ? 0 : m[j].length));
+                }
+                for (int a = 0; a < m[j].length; a++) {
+                    if (!Double.isFinite(m[j][a])) {
+                        throw new IllegalArgumentException("meansInit[" + j + "][" + a + "] must be finite, was "
+                                + m[j][a]);
+                    }
+                }
+            }
+            return m;
         }
     }
 
@@ -73,7 +162,8 @@ public final class GmmFamily implements ModelFamily<GmmFamily.Config> {
 
     @Override
     public String description() {
-        return "Gaussian mixture with full covariances, fitted by EM (k-means++ init); exact density, score and sampling";
+        return "Gaussian mixture (full, tied, diag or spherical covariances), fitted by EM as scikit-learn's"
+                + " GaussianMixture (k-means++, random or given initial parameters); exact density, score and sampling";
     }
 
     @Override
@@ -104,6 +194,19 @@ public final class GmmFamily implements ModelFamily<GmmFamily.Config> {
         if (shape[0] < 1 || shape[0] > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("gmm needs a dimension between 1 and " + Integer.MAX_VALUE
                     + "; dataset '" + data.name() + "' has " + shape[0]);
+        }
+        int d = (int) shape[0];
+        if (config.meansInit() != null && config.meansInit()[0].length != d) {
+            throw new IllegalArgumentException("meansInit has rows of " + config.meansInit()[0].length
+                    + " values, but dataset '" + data.name() + "' has dimension " + d);
+        }
+        if (config.precisionsInit() != null) {
+            try {
+                InitialPrecisions.checkDimension(config.precisionsInit(), config.covarianceType(), d);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage() + " (dataset '" + data.name() + "' has dimension "
+                        + d + ")", e);
+            }
         }
         return new GmmModel(config, data);
     }

@@ -32,7 +32,8 @@ class GmmFamilyTest {
     @Test
     void badSettingsNameTheFieldAndTheAllowedValues() {
         assertRejected(() -> new GmmFamily.Config(0, null, null, null, null), "components must be >= 1, was 0");
-        assertRejected(() -> new GmmFamily.Config(null, "diag", null, null, null), "covariance must be 'full'");
+        assertRejected(() -> new GmmFamily.Config(null, "diagonal", null, null, null),
+                "covariance must be one of [full, tied, diag, spherical], was 'diagonal'");
         assertRejected(() -> new GmmFamily.Config(null, null, -1e-3, null, null), "regCovar must be finite and >= 0");
         assertRejected(() -> new GmmFamily.Config(null, null, Double.NaN, null, null), "regCovar");
         assertRejected(() -> new GmmFamily.Config(null, null, null, "kmeans", null),

@@ -99,7 +99,7 @@ class GmmPersistenceTest {
         assertLoadFails(root -> ((ArrayNode) root.get("weights")).set(0, 0.9), "weights must sum to 1");
         assertLoadFails(root -> ((ArrayNode) root.get("covariances").get(0).get(0)).set(0, -1.0),
                 "covariance 0 is not positive definite");
-        assertLoadFails(root -> root.put("version", 2), "'version' is 2");
+        assertLoadFails(root -> root.put("version", 3), "'version' is 3");
     }
 
     @Test

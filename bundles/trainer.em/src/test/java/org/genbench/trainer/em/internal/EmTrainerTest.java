@@ -132,6 +132,102 @@ class EmTrainerTest {
         assertEquals(context.logged.subList(4, context.logged.size()), resumed.logged);
     }
 
+    /** Equal thirds from N(-4, 0.5^2), N(0, 0.5^2), N(4, 0.5^2): two components have several local optima. */
+    private Tensor threeClusters(int n, Rng rng) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = 4 * (rng.nextInt(3) - 1) + 0.5 * rng.nextGaussian();
+        }
+        return Tensor.ofDoubles(allocator, v, n, 1);
+    }
+
+    /** One initialization run by hand: initialize from {@code rng}, EM until the change is under tol. */
+    private static Object[] fitByHand(Tensor x, Rng rng, int max, double tol) {
+        Fakes.TwoGaussians m = new Fakes.TwoGaussians();
+        m.initialize(x, rng);
+        double previous = Double.NEGATIVE_INFINITY;
+        double ll = Double.NaN;
+        int it = 0;
+        while (it < max) {
+            ll = m.emStep(x);
+            it++;
+            if (Math.abs(ll - previous) < tol) {
+                break;
+            }
+            previous = ll;
+        }
+        return new Object[] {ll, it, m};
+    }
+
+    @Test
+    void nInitKeepsTheInitializationWithTheBestFinalLogLikelihood() throws Exception {
+        try (InMemoryDataset three = Fakes.twoSplits(threeClusters(600, new Rng(5)), threeClusters(60, new Rng(6)))) {
+            Tensor x = three.split("train").x();
+            int nInit = 6;
+            double tol = 1e-10;
+            // The same initializations by hand: the first from the trainer's stream, the i-th from its split.
+            double[] finals = new double[nInit];
+            int best = 0;
+            Object[] bestFit = null;
+            for (int r = 0; r < nInit; r++) {
+                Rng rng = r == 0 ? new Rng(17) : new Rng(17).split("restart/" + r);
+                Object[] fit = fitByHand(x, rng, 500, tol);
+                finals[r] = (double) fit[0];
+                if (bestFit == null || finals[r] > finals[best]) {
+                    best = r;
+                    bestFit = fit;
+                }
+            }
+            double spread = java.util.Arrays.stream(finals).max().getAsDouble()
+                    - java.util.Arrays.stream(finals).min().getAsDouble();
+            assertTrue(spread > 1e-3, "the initializations must end in different optima for this test to mean "
+                    + "anything: " + java.util.Arrays.toString(finals));
+
+            Fakes.TwoGaussians model = new Fakes.TwoGaussians();
+            Map<String, Metric> m = byName(trainer.train(model, three, new EmTrainer.Config(500, tol, 0, nInit), context));
+            assertEquals(finals[best], m.get("train_loglik").value(), 0.0);
+            assertEquals(best, m.get("best_init").value());
+            assertEquals((int) bestFit[1], (int) m.get("iterations").value());
+            Fakes.TwoGaussians expected = (Fakes.TwoGaussians) bestFit[2];
+            assertEquals(expected.w, model.w, 0.0, "the best initialization's parameters are restored");
+            assertEquals(expected.mu[0], model.mu[0], 0.0);
+            assertEquals(expected.mu[1], model.mu[1], 0.0);
+            int steps = 0;
+            for (int r = 0; r < nInit; r++) {
+                steps += (int) fitByHand(x, r == 0 ? new Rng(17) : new Rng(17).split("restart/" + r), 500, tol)[1];
+            }
+            assertEquals(steps, context.logged.size(), "every initialization ran, its steps numbered on");
+            assertEquals((long) steps, context.steps.get(context.steps.size() - 1));
+        }
+    }
+
+    @Test
+    void aRunWithRestartsResumedInALaterInitializationEndsWhereAnUninterruptedOneDoes() throws Exception {
+        try (InMemoryDataset three = Fakes.twoSplits(threeClusters(600, new Rng(5)), threeClusters(60, new Rng(6)))) {
+            EmTrainer.Config config = new EmTrainer.Config(500, 1e-10, 2, 4);
+            Fakes.TwoGaussians whole = new Fakes.TwoGaussians();
+            Map<String, Metric> uninterrupted = byName(trainer.train(whole, three, config, context));
+            Tensor x = three.split("train").x();
+            long firstTwo = (int) fitByHand(x, new Rng(17), 500, 1e-10)[1]
+                    + (int) fitByHand(x, new Rng(17).split("restart/1"), 500, 1e-10)[1];
+
+            Fakes.Context killed = new Fakes.Context(allocator);
+            killed.cancelAfter = (int) firstTwo + 5; // inside the third initialization
+            trainer.train(new Fakes.TwoGaussians(), three, config, killed);
+            TestRunContext resumed = TestRunContext.resumeFrom(killed, allocator);
+            Fakes.TwoGaussians model = new Fakes.TwoGaussians();
+            Map<String, Metric> after = byName(trainer.train(model, three, config, resumed));
+
+            assertEquals(uninterrupted.get("train_loglik").value(), after.get("train_loglik").value(), 0.0);
+            assertEquals(uninterrupted.get("best_init").value(), after.get("best_init").value());
+            assertEquals(uninterrupted.get("iterations").value(), after.get("iterations").value());
+            assertEquals(whole.mu[0], model.mu[0], 0.0);
+            assertEquals(whole.mu[1], model.mu[1], 0.0);
+            assertEquals(context.logged.subList(context.logged.size() - resumed.logged.size(), context.logged.size()),
+                    resumed.logged, "the resumed run logs the same steps the uninterrupted one did");
+        }
+    }
+
     @Test
     void stopsWhenTheRunIsCancelled() throws Exception {
         context.cancelAfter = 3;
@@ -188,6 +284,7 @@ class EmTrainerTest {
         assertRejected(() -> new EmTrainer.Config(0, null, null), "maxIterations must be >= 1, was 0");
         assertRejected(() -> new EmTrainer.Config(null, -1e-9, null), "tolerance must be finite and >= 0, was -1.0E-9");
         assertRejected(() -> new EmTrainer.Config(null, Double.NaN, null), "tolerance");
+        assertRejected(() -> new EmTrainer.Config(null, null, null, 0), "nInit must be >= 1, was 0");
     }
 
     @Test

@@ -57,6 +57,7 @@ final class Fakes {
         int steps;
         Tensor initializedOn;
         Rng initializedWith;
+        EmFittable.Snapshot restored;
 
         Scripted(double... values) {
             this.values = values;
@@ -84,6 +85,22 @@ final class Fakes {
                 throw new AssertionError("EM step on other data than the initialization");
             }
             return values[steps++];
+        }
+
+        @Override
+        public EmFittable.Snapshot snapshot() {
+            int at = steps;
+            return new EmFittable.Snapshot() {
+                @Override
+                public String toString() {
+                    return "after step " + at;
+                }
+            };
+        }
+
+        @Override
+        public void restore(EmFittable.Snapshot snapshot) {
+            restored = snapshot;
         }
     }
 
@@ -123,6 +140,8 @@ final class Fakes {
         @Override
         public void initialize(Tensor x, Rng rng) {
             int n = (int) x.rows();
+            w = 0.5;
+            var = new double[] {1, 1};
             mu[0] = x.getDouble(rng.nextInt(n));
             mu[1] = x.getDouble(rng.nextInt(n));
             if (mu[0] == mu[1]) {
@@ -164,6 +183,22 @@ final class Fakes {
             var[1] = q1 / n1 + 1e-6;
             w = n0 / n;
             return ll / n;
+        }
+
+        private record Params(double w, double[] mu, double[] var) implements EmFittable.Snapshot {
+        }
+
+        @Override
+        public EmFittable.Snapshot snapshot() {
+            return new Params(w, mu.clone(), var.clone());
+        }
+
+        @Override
+        public void restore(EmFittable.Snapshot snapshot) {
+            Params p = (Params) snapshot;
+            w = p.w();
+            mu = p.mu().clone();
+            var = p.var().clone();
         }
 
         private static double normal(double x, double mean, double variance) {
