@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
 import org.genbench.api.Capability;
+import org.genbench.api.Clustering;
 import org.genbench.api.DataInfo;
 import org.genbench.api.DirectSampling;
 import org.genbench.api.EmFittable;
@@ -174,7 +175,7 @@ public final class GmmFamily implements ModelFamily<GmmFamily.Config> {
     @Override
     public Set<Class<? extends Capability>> capabilities() {
         return Set.of(LogDensity.class, Score.class, Energy.class, DirectSampling.class, EmFittable.class,
-                Persistent.class);
+                Persistent.class, Clustering.class);
     }
 
     /** The parameters are set later by {@link EmFittable#initialize} or {@link Persistent#load}, not from {@code rng}. */
