@@ -73,6 +73,8 @@ public final class Main {
                   resume RUN    rerun RUN in its directory, the trainer continuing from its newest checkpoint
                   runs          past runs with their final metrics
                   compare RUN.. one table of several runs' metrics, mean and sd over runs that differ only by seed
+                  compress RUN  code RUN's data with its exact-likelihood model into a .gbz file (--split, --examples,
+                                --out); decompress FILE.gbz decodes it back with the run's model to Arrow IPC
                   shell         the Gogo console with the same verbs (genbench:run, genbench:list, ...)
                   notebook      Jupyter with the genbench Java kernel (bin/genbench notebook [--install-only])
                   bench         the benchmark command (bench/run.sh)

@@ -33,7 +33,9 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=list",
         "osgi.command.function=runs",
         "osgi.command.function=resume",
-        "osgi.command.function=compare"})
+        "osgi.command.function=compare",
+        "osgi.command.function=compress",
+        "osgi.command.function=decompress"})
 public final class GenbenchCommands implements HostCommand {
     private final Workbench workbench;
 
@@ -45,7 +47,7 @@ public final class GenbenchCommands implements HostCommand {
     @Override
     public int execute(List<String> args, PrintStream out, PrintStream err) {
         if (args.isEmpty()) {
-            err.println("no verb given; verbs: run, check, resume, list, runs, compare");
+            err.println("no verb given; verbs: run, check, resume, list, runs, compare, compress, decompress");
             return 2;
         }
         List<String> rest = args.subList(1, args.size());
@@ -56,9 +58,11 @@ public final class GenbenchCommands implements HostCommand {
             case "runs" -> runs(out, err);
             case "resume" -> resume(rest, out, err);
             case "compare" -> compare(rest, out, err);
+            case "compress" -> new CompressCommands(workbench).compress(rest, out, err);
+            case "decompress" -> new CompressCommands(workbench).decompress(rest, out, err);
             case "bench-handoff" -> HandoffBenchmark.run(out);
             default -> {
-                err.println("unknown verb '" + args.get(0) + "'; verbs: run, check, resume, list, runs, compare");
+                err.println("unknown verb '" + args.get(0) + "'; verbs: run, check, resume, list, runs, compare, compress, decompress");
                 yield 2;
             }
         };
@@ -87,6 +91,14 @@ public final class GenbenchCommands implements HostCommand {
 
     public void compare(String... runs) {
         compare(List.of(runs), System.out, System.out);
+    }
+
+    public void compress(String... args) {
+        new CompressCommands(workbench).compress(List.of(args), System.out, System.out);
+    }
+
+    public void decompress(String... args) {
+        new CompressCommands(workbench).decompress(List.of(args), System.out, System.out);
     }
 
     /** One table of several runs' final metrics, with mean ± sd over runs that differ only by seed. */
