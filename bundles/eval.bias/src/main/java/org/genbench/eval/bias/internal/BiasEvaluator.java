@@ -39,8 +39,8 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Evaluator.class)
 public final class BiasEvaluator implements Evaluator<BiasEvaluator.Config> {
     static final double ALPHA = 0.5;
-    /** Below this TV between training and test class shares, the training set is taken as unskewed. */
-    static final double SKEWED = 0.02;
+    /** A training set is skewed when its TV from the reference exceeds this many times sampling's expected TV. */
+    static final double SKEWED = 3;
 
     /**
      * @param samples      at most this many of each sampler's samples are labelled, 10..1000000 (default 10000)
@@ -133,7 +133,8 @@ public final class BiasEvaluator implements Evaluator<BiasEvaluator.Config> {
         double labellerAccuracy = accuracy(predictedTest, testY);
         double labellerTv = ClassDistributions.totalVariation(ClassDistributions.shares(predictedTest, classes), t);
         double trainSkew = ClassDistributions.totalVariation(p, t);
-        boolean skewed = trainSkew >= SKEWED;
+        double noise = ClassDistributions.samplingTv(t, trainY.length, testY.length);
+        boolean skewed = trainSkew > SKEWED * noise;
 
         Map<String, Object> protocol = new LinkedHashMap<>();
         protocol.put("labeller", recipe.describe());
@@ -144,6 +145,9 @@ public final class BiasEvaluator implements Evaluator<BiasEvaluator.Config> {
         protocol.put("reference_split", config.split());
         protocol.put("train_shares", toList(p));
         protocol.put("reference_shares", toList(t));
+        protocol.put("sampling_tv", noise);
+        protocol.put("skewed", "training split counted as skewed (amplification reported) when train_skew_tv > " + SKEWED
+                + " x sampling_tv, the TV two samples of these sizes from one distribution differ by on average");
         List<Metric> metrics = new ArrayList<>();
         metrics.add(new Metric("labeller_test_accuracy", labellerAccuracy, "bias", protocol));
         metrics.add(new Metric("labeller_test_tv", labellerTv, "bias", protocol));

@@ -58,4 +58,16 @@ final class ClassDistributions {
         }
         return den > 0 ? num / den : Double.NaN;
     }
+
+    /**
+     * The total variation two independent samples of sizes n1 and n2 from distribution t show on average (normal
+     * approximation: E|p1_c - p2_c| = sqrt(2 t_c (1 - t_c) (1/n1 + 1/n2) / pi), summed over classes and halved).
+     */
+    static double samplingTv(double[] t, int n1, int n2) {
+        double s = 0;
+        for (double tc : t) {
+            s += Math.sqrt(2 * tc * (1 - tc) * (1.0 / n1 + 1.0 / n2) / Math.PI);
+        }
+        return s / 2;
+    }
 }

@@ -197,4 +197,32 @@ class BiasEvaluatorTest {
             assertTrue(e.getMessage().contains("labels true"), e.getMessage());
         }
     }
+
+    /** The sampling noise the skew threshold is built on, against a simulation of pairs of samples. */
+    @Test
+    void theExpectedTvOfTwoSamplesFromOneDistributionMatchesASimulation() {
+        double[] t = {0.5, 0.3, 0.15, 0.05};
+        Rng rng = new Rng(8);
+        double mean = 0;
+        int trials = 2000;
+        for (int trial = 0; trial < trials; trial++) {
+            int[] a = draw(t, 400, rng);
+            int[] b = draw(t, 900, rng);
+            mean += ClassDistributions.totalVariation(ClassDistributions.shares(a, 4), ClassDistributions.shares(b, 4))
+                    / trials;
+        }
+        assertEquals(mean, ClassDistributions.samplingTv(t, 400, 900), 0.05 * mean);
+    }
+
+    private static int[] draw(double[] t, int n, Rng rng) {
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            double u = rng.nextDouble();
+            int c = 0;
+            for (double acc = t[0]; acc < u && c < t.length - 1; acc += t[++c]) {
+            }
+            y[i] = c;
+        }
+        return y;
+    }
 }
