@@ -41,14 +41,22 @@ final class NeighbourPicture {
         }
         int cell = width * SCALE + GAP;
         int rowHeight = height * SCALE + GAP;
-        BufferedImage image = new BufferedImage(LABEL + columns * cell + 2 * GAP + GAP, TITLE + rows.size() * rowHeight + GAP,
-                BufferedImage.TYPE_INT_RGB);
+        Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 13);
+        int titleWidth;
+        Graphics2D probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+        try {
+            titleWidth = probe.getFontMetrics(titleFont).stringWidth(title) + 2 * GAP;
+        } finally {
+            probe.dispose();
+        }
+        BufferedImage image = new BufferedImage(Math.max(titleWidth, LABEL + columns * cell + 3 * GAP),
+                TITLE + rows.size() * rowHeight + GAP, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, image.getWidth(), image.getHeight());
         g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+        g.setFont(titleFont);
         g.drawString(title, GAP, 18);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         for (int r = 0; r < rows.size(); r++) {
