@@ -64,7 +64,7 @@ class UsesIT {
             {
               "name": "uses-cvae", "seed": 9,
               "dataset": { "type": "fashion-mnist", "config": { "train": 3000, "test": 1000, "binarize": "threshold" } },
-              "model": { "type": "cvae", "config": { "hidden": 200, "latent": 8 } },
+              "model": { "type": "cvae", "config": { "hidden": 200, "latent": 8, "sampleOutput": "draw" } },
               "trainer": { "type": "variational", "config": { "steps": 400, "batchSize": 100, "learningRate": 0.002,
                            "warmupSteps": 100, "checkpointEvery": 400, "evalExamples": 200 } },
               "samplers": [],

@@ -229,11 +229,7 @@ public final class CoverageEvaluator implements Evaluator<CoverageEvaluator.Conf
             }
             int[] picked = evenlySpaced(generated.rows(), nGen);
             double[] genF;
-            float[] genPixels;
-            try (Tensor all = generated.retain()) {
-                float[] pixels = Vectors.floats(all);
-                genPixels = Vectors.gather(pixels, (int) generated.rowSize(), picked);
-            }
+            float[] genPixels = Vectors.gather(Vectors.floats(generated), (int) generated.rowSize(), picked);
             try (Tensor subset = rowsOf(genPixels, generated, nGen, context)) {
                 genF = space.features(subset);
             }
