@@ -79,12 +79,12 @@ def row(run):
             pair(g("coverage", "ancestral/precision"), g("coverage", "ancestral/recall")),
             pair(g("coverage", "ancestral/density"), g("coverage", "ancestral/coverage")),
             fmt(g("coverage", "ancestral/train_distance_ratio")), probe_cell,
-            pair(g("structure", "ari"), g("structure", "nmi")), comp_cell, os.path.basename(run)]
+            pair(g("structure", "ari"), g("structure", "nmi")), comp_cell, f"`{spec['name']}`"]
 
 
 HEADER = ["model and data", "TSTR / TRTR", "cond. acc.", "TV to train (min ratio)", "amplif.", "precision / recall",
           "density / coverage", "train dist. ratio", "linear probe", "ARI / NMI",
-          "bits/dim: coded / -log2 p / gzip / PNG", "run"]
+          "bits/dim: coded / -log2 p / gzip / PNG", "spec"]
 
 
 def main():
