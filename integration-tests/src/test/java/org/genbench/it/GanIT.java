@@ -16,6 +16,7 @@ import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.genbench.testing.Required;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,7 @@ class GanIT {
 
     @BeforeAll
     static void boot() throws Exception {
+        Required.fashionMnist();
         host = new TestHost(workspace, List.of("core", "classic", "deep"));
         host.spec("gan-it", SPEC);
         long t0 = System.nanoTime();
@@ -59,7 +61,9 @@ class GanIT {
 
     @AfterAll
     static void stop() throws Exception {
-        host.close();
+        if (host != null) {
+            host.close();
+        }
     }
 
     /**

@@ -3,7 +3,6 @@ package org.genbench.it;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -16,6 +15,7 @@ import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.genbench.testing.Required;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,10 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Fashion-MNIST a Bernoulli mixture whose run compresses the test images, and {@code genbench compress} /
  * {@code decompress} with the run's model giving back exactly Debian's images, thresholded here; a conditional VAE's
  * samples training a classifier (train on synthetic, test on real). The Fashion-MNIST tests need Debian's
- * dataset-fashion-mnist and are skipped without it.
+ * dataset-fashion-mnist: skipped without it, failed under CI ({@link Required}).
  */
 class UsesIT {
-    static final Path FASHION = Path.of("/usr/share/datasets/fashion-mnist");
+    static final Path FASHION = Required.FASHION_MNIST;
     static final String TOY = """
             {
               "name": "uses-toy", "seed": 3,
@@ -112,8 +112,7 @@ class UsesIT {
 
     @Test
     void aBernoulliMixtureCompressesFashionMnistAndDecompressReturnsDebiansImages() throws Exception {
-        assumeTrue(Files.isRegularFile(FASHION.resolve("t10k-images-idx3-ubyte.gz")),
-                "Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)");
+        Required.fashionMnist();
         host.spec("uses-mixture", MIXTURE);
         TestHost.Result r = host.exec("run", "uses-mixture.json");
         assertEquals(0, r.status(), r::toString);
@@ -141,8 +140,7 @@ class UsesIT {
 
     @Test
     void aConditionalVaesSamplesTrainAClassifier() throws Exception {
-        assumeTrue(Files.isRegularFile(FASHION.resolve("t10k-images-idx3-ubyte.gz")),
-                "Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)");
+        Required.fashionMnist();
         host.spec("uses-cvae", CVAE);
         TestHost.Result r = host.exec("run", "uses-cvae.json");
         assertEquals(0, r.status(), r::toString);

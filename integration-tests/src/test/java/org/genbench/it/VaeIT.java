@@ -18,6 +18,7 @@ import org.apache.arrow.vector.UInt1Vector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.genbench.testing.Required;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,7 @@ class VaeIT {
 
     @BeforeAll
     static void boot() throws Exception {
+        Required.fashionMnist();
         host = new TestHost(workspace, List.of("core", "classic", "deep"));
         host.spec("vae-whole", SPEC.formatted("vae-whole", TRAIN, TEST, ""));
         whole = host.exec("run", "vae-whole.json");
@@ -57,7 +59,9 @@ class VaeIT {
 
     @AfterAll
     static void stop() throws Exception {
-        host.close();
+        if (host != null) {
+            host.close();
+        }
     }
 
     @Test

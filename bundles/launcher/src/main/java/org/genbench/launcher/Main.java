@@ -75,6 +75,8 @@ public final class Main {
                   compare RUN.. one table of several runs' metrics, mean and sd over runs that differ only by seed
                   compress RUN  code RUN's data with its exact-likelihood model into a .gbz file (--split, --examples,
                                 --out); decompress FILE.gbz decodes it back with the run's model to Arrow IPC
+                  doctor        check this machine: JVM, BLAS and its numerics (products, eigen, Cholesky, FID),
+                                Jupyter, Fashion-MNIST, workspace; exit status 1 on any FAIL
                   shell         the Gogo console with the same verbs (genbench:run, genbench:list, ...)
                   notebook      Jupyter with the genbench Java kernel (bin/genbench notebook [--install-only])
                   bench         the benchmark command (bench/run.sh)

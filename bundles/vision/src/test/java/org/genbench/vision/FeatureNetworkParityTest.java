@@ -1,13 +1,12 @@
 package org.genbench.vision;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.genbench.api.Rng;
+import org.genbench.testing.Required;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -48,8 +47,7 @@ class FeatureNetworkParityTest {
 
     @Test
     void onASmallBudgetBothImplementationsReachTheSameAccuracy() throws IOException {
-        assumeTrue(Files.isRegularFile(DATA.resolve("t10k-images-idx3-ubyte.gz")),
-                "Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)");
+        Required.fashionMnist();
         FashionMnistClassifier.Recipe small = new FashionMnistClassifier.Recipe(8_000, 1, 100, 11);
         Path cache = Path.of("target", "parity-cache");
         FashionMnistClassifier.loadOrTrain(small, cache, DATA);
@@ -62,7 +60,7 @@ class FeatureNetworkParityTest {
     @Test
     @Tag("benchmark")
     void onTheFullRecipeNnReachesTheFeatureNetworksRecordedAccuracy() throws IOException {
-        assumeTrue(Files.isRegularFile(DATA.resolve("t10k-images-idx3-ubyte.gz")), "Fashion-MNIST not installed");
+        Required.fashionMnist();
         Path cache = Path.of(FeatureNetworks.defaultCacheDir());
         FashionMnistClassifier.loadOrTrain(FashionMnistClassifier.Recipe.DEFAULT, cache, DATA);
         double dl4j = FashionMnistClassifier.record(cache, FashionMnistClassifier.Recipe.DEFAULT).path("testAccuracy")

@@ -9,7 +9,12 @@ public class RunFailedException extends Exception {
     private final Path directory;
 
     public RunFailedException(String runId, Path directory, String message, Throwable cause) {
-        super("run " + runId + " failed: " + message, cause);
+        this(runId, directory, message, cause, false);
+    }
+
+    /** With {@code verbatim}, the message is taken as it is, without the "run ID failed: " prefix. */
+    protected RunFailedException(String runId, Path directory, String message, Throwable cause, boolean verbatim) {
+        super(verbatim ? message : "run " + runId + " failed: " + message, cause);
         this.runId = runId;
         this.directory = directory;
     }

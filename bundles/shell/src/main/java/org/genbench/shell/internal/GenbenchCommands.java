@@ -11,13 +11,16 @@ import java.util.Locale;
 import java.util.Map;
 import org.genbench.api.spec.ExperimentSpec;
 import org.genbench.host.HostCommand;
+import org.genbench.numerics.NumericsGate;
 import org.genbench.workbench.ComponentInfo;
 import org.genbench.workbench.CompositionException;
 import org.genbench.workbench.RunFailedException;
+import org.genbench.workbench.RunRefusedException;
 import org.genbench.workbench.RunResult;
 import org.genbench.workbench.RunSummary;
 import org.genbench.workbench.SpecException;
 import org.genbench.workbench.Workbench;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -35,19 +38,24 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=resume",
         "osgi.command.function=compare",
         "osgi.command.function=compress",
-        "osgi.command.function=decompress"})
+        "osgi.command.function=decompress",
+        "osgi.command.function=doctor"})
 public final class GenbenchCommands implements HostCommand {
+    private static final String VERBS = "run, check, resume, list, runs, compare, compress, decompress, doctor";
     private final Workbench workbench;
+    private final Path cache;
 
     @Activate
-    public GenbenchCommands(@Reference Workbench workbench) {
+    public GenbenchCommands(@Reference Workbench workbench, BundleContext context) {
         this.workbench = workbench;
+        String configured = context == null ? null : context.getProperty("genbench.cache");
+        this.cache = configured == null || configured.isBlank() ? NumericsGate.defaultCacheDir() : Path.of(configured);
     }
 
     @Override
     public int execute(List<String> args, PrintStream out, PrintStream err) {
         if (args.isEmpty()) {
-            err.println("no verb given; verbs: run, check, resume, list, runs, compare, compress, decompress");
+            err.println("no verb given; verbs: " + VERBS);
             return 2;
         }
         List<String> rest = args.subList(1, args.size());
@@ -60,9 +68,9 @@ public final class GenbenchCommands implements HostCommand {
             case "compare" -> compare(rest, out, err);
             case "compress" -> new CompressCommands(workbench).compress(rest, out, err);
             case "decompress" -> new CompressCommands(workbench).decompress(rest, out, err);
-            case "bench-handoff" -> HandoffBenchmark.run(out);
+            case "doctor" -> new Doctor(workbench.workspace(), cache, System.getenv()).run(out);
             default -> {
-                err.println("unknown verb '" + args.get(0) + "'; verbs: run, check, resume, list, runs, compare, compress, decompress");
+                err.println("unknown verb '" + args.get(0) + "'; verbs: " + VERBS);
                 yield 2;
             }
         };
@@ -99,6 +107,10 @@ public final class GenbenchCommands implements HostCommand {
 
     public void decompress(String... args) {
         new CompressCommands(workbench).decompress(List.of(args), System.out, System.out);
+    }
+
+    public void doctor() {
+        new Doctor(workbench.workspace(), cache, System.getenv()).run(System.out);
     }
 
     /** One table of several runs' final metrics, with mean ± sd over runs that differ only by seed. */
@@ -200,6 +212,9 @@ public final class GenbenchCommands implements HostCommand {
             } catch (CompositionException e) {
                 err.println(path + ": cannot compose the experiment:");
                 e.problems().forEach(p -> err.println("  - " + p));
+                status = 1;
+            } catch (RunRefusedException e) {
+                err.println(path + ": " + e.getMessage());
                 status = 1;
             } catch (RunFailedException e) {
                 err.println(e.getMessage());

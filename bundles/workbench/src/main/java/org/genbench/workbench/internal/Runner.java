@@ -53,14 +53,16 @@ final class Runner {
     private final Map<String, String> bundles;
     private final Map<String, String> libraries;
     private final String gitCommit;
+    private final Map<String, String> numerics;
 
     Runner(RunStore store, ComponentRegistry registry, Map<String, String> bundles, Map<String, String> libraries,
-           String gitCommit) {
+           String gitCommit, Map<String, String> numerics) {
         this.store = store;
         this.registry = registry;
         this.bundles = bundles;
         this.libraries = libraries;
         this.gitCommit = gitCommit;
+        this.numerics = numerics;
     }
 
     RunResult run(Composition c, RunListener listener) throws RunFailedException {
@@ -110,6 +112,7 @@ final class Runner {
         BufferAllocator allocator = new RootAllocator(RootAllocator.configBuilder()
                 .allocationManagerFactory(UnsafeAllocationManager.FACTORY).build());
         try (BufferedWriter log = RunStore.openLog(dir)) {
+            RunLog runLog = new RunLog(log, System.nanoTime());
             RunStore.writeJson(dir.resolve(RunStore.RUN_JSON), run);
             RunStore.writeJson(dir.resolve(RunStore.SPEC_JSON), resolvedSpec(c));
             if (resuming) {
@@ -118,7 +121,7 @@ final class Runner {
             }
 
             listener.phase(id, "data", c.dataset().id());
-            Ctx dataCtx = new Ctx(dir, id, "data", c.dataset(), root.split("dataset"), allocator, log, listener, departed, curves, checkpoints);
+            Ctx dataCtx = new Ctx(dir, id, "data", c.dataset(), root.split("dataset"), allocator, runLog, listener, departed, curves, checkpoints);
             openContexts.add(dataCtx);
             dataset = ((DatasetProvider) c.dataset().registered().component()).open(c.dataset().config(), dataCtx);
             DataInfo info = dataset.info();
@@ -129,7 +132,7 @@ final class Runner {
             model = ((ModelFamily) c.model().registered().component()).create(c.model().config(), info, root.split("model"));
 
             listener.phase(id, "train", c.trainer().id());
-            Ctx trainCtx = new Ctx(dir, id, "train", c.trainer(), root.split("trainer"), allocator, log, listener, departed, curves, checkpoints);
+            Ctx trainCtx = new Ctx(dir, id, "train", c.trainer(), root.split("trainer"), allocator, runLog, listener, departed, curves, checkpoints);
             openContexts.add(trainCtx);
             List<Metric> trained = ((Trainer) c.trainer().registered().component()).train(model, dataset, c.trainer().config(), trainCtx);
             trainCtx.closeChecked();
@@ -149,7 +152,7 @@ final class Runner {
             Path samplesDir = Files.createDirectories(dir.resolve("samples"));
             for (Composition.Part s : c.samplers()) {
                 listener.phase(id, "sample", s.id());
-                Ctx ctx = new Ctx(dir, id, "sample", s, root.split("sampler/" + s.id()), allocator, log, listener, departed, curves, checkpoints);
+                Ctx ctx = new Ctx(dir, id, "sample", s, root.split("sampler/" + s.id()), allocator, runLog, listener, departed, curves, checkpoints);
                 openContexts.add(ctx);
                 SampleResult result = ((Sampler) s.registered().component()).sample(model, s.config(), ctx);
                 samples.add(result);
@@ -161,7 +164,7 @@ final class Runner {
 
             for (Composition.Part e : c.evaluators()) {
                 listener.phase(id, "evaluate", e.id());
-                Ctx ctx = new Ctx(dir, id, "evaluate", e, root.split("evaluator/" + e.id()), allocator, log, listener, departed, curves, checkpoints);
+                Ctx ctx = new Ctx(dir, id, "evaluate", e, root.split("evaluator/" + e.id()), allocator, runLog, listener, departed, curves, checkpoints);
                 openContexts.add(ctx);
                 List<Metric> metrics = ((Evaluator) e.registered().component()).evaluate(model, dataset, byId, e.config(), ctx);
                 ctx.closeChecked();
@@ -265,7 +268,7 @@ final class Runner {
         return new Provenance(used, libraries,
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
-                gitCommit, info.checksum(), started.toString());
+                gitCommit, info.checksum(), started.toString(), numerics);
     }
 
     /**
@@ -397,6 +400,13 @@ final class Runner {
         }
     }
 
+    /**
+     * metrics.jsonl and the monotonic clock its lines are stamped with: {@code elapsed}, seconds since this run (or
+     * this resume) started, so that a window of steps can be timed from the log alone (bench/torch_vs_genbench.sh).
+     */
+    private record RunLog(BufferedWriter writer, long startNanos) {
+    }
+
     /** The context one component sees. */
     private static final class Ctx implements RunContext {
         private final String runId;
@@ -404,14 +414,14 @@ final class Runner {
         private final Composition.Part part;
         private final Rng rng;
         private final BufferAllocator allocator;
-        private final BufferedWriter log;
+        private final RunLog log;
         private final RunListener listener;
         private final AtomicReference<String> departed;
         private final Map<String, Map<String, List<double[]>>> curves;
         private final Checkpoints checkpoints;
         private final Path runDir;
 
-        Ctx(Path runDir, String runId, String phase, Composition.Part part, Rng rng, BufferAllocator root, BufferedWriter log,
+        Ctx(Path runDir, String runId, String phase, Composition.Part part, Rng rng, BufferAllocator root, RunLog log,
             RunListener listener, AtomicReference<String> departed, Map<String, Map<String, List<double[]>>> curves,
             Checkpoints checkpoints) {
             this.runId = runId;
@@ -449,14 +459,15 @@ final class Runner {
 
         @Override
         public void log(long step, Map<String, Double> values) {
-            ObjectNode line = RunStore.object().put("component", part.id()).put("phase", phase).put("step", step);
+            ObjectNode line = RunStore.object().put("component", part.id()).put("phase", phase).put("step", step)
+                    .put("elapsed", (System.nanoTime() - log.startNanos()) / 1e9);
             ObjectNode v = line.putObject("values");
             values.forEach(v::put);
             try {
-                log.write(Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                log.writer().write(Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                         .writeValueAsString(line));
-                log.newLine();
-                log.flush();
+                log.writer().newLine();
+                log.writer().flush();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot append to the metrics log", e);
             }

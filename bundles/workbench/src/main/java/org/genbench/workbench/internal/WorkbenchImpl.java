@@ -16,11 +16,13 @@ import org.genbench.api.Requirement;
 import org.genbench.api.Sampler;
 import org.genbench.api.Trainer;
 import org.genbench.api.spec.ExperimentSpec;
+import org.genbench.numerics.NumericsGate;
 import org.genbench.workbench.ComponentInfo;
 import org.genbench.workbench.OpenedRun;
 import org.genbench.workbench.CompositionException;
 import org.genbench.workbench.RunFailedException;
 import org.genbench.workbench.RunListener;
+import org.genbench.workbench.RunRefusedException;
 import org.genbench.workbench.RunResult;
 import org.genbench.workbench.RunSummary;
 import org.genbench.workbench.SpecException;
@@ -34,7 +36,9 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * The workbench service. Its workspace comes from the framework property {@code genbench.workspace} (the
  * launcher sets it); provenance of the platform libraries and the source commit from {@code genbench.libraries}
- * and {@code genbench.git.commit}.
+ * and {@code genbench.git.commit}. A run starts only when the platform's numerics check passes on this machine
+ * ({@link NumericsGate}: checked once per host and library versions, the outcome kept under {@code genbench.cache},
+ * else {@code ~/.cache/genbench}).
  */
 @Component(service = Workbench.class)
 public final class WorkbenchImpl implements Workbench {
@@ -43,20 +47,23 @@ public final class WorkbenchImpl implements Workbench {
     private final BundleContext context;
     private final Map<String, String> libraries;
     private final String gitCommit;
+    private final Path cache;
 
     @Activate
     public WorkbenchImpl(@Reference ComponentRegistry registry, BundleContext context) {
         this(registry, Path.of(property(context, "genbench.workspace", "workspace")).toAbsolutePath(), context,
-                parseLibraries(property(context, "genbench.libraries", "")), property(context, "genbench.git.commit", "unknown"));
+                parseLibraries(property(context, "genbench.libraries", "")), property(context, "genbench.git.commit", "unknown"),
+                Path.of(property(context, "genbench.cache", NumericsGate.defaultCacheDir().toString())));
     }
 
     WorkbenchImpl(ComponentRegistry registry, Path workspace, BundleContext context, Map<String, String> libraries,
-                  String gitCommit) {
+                  String gitCommit, Path cache) {
         this.registry = registry;
         this.workspace = workspace;
         this.context = context;
         this.libraries = libraries;
         this.gitCommit = gitCommit;
+        this.cache = cache;
     }
 
     @Override
@@ -167,8 +174,14 @@ public final class WorkbenchImpl implements Workbench {
         return OpenedRunImpl.open(dir.getFileName().toString(), dir, composition, checksum);
     }
 
-    private Runner newRunner() {
-        return new Runner(new RunStore(workspace.resolve("runs")), registry, platformBundles(), libraries, gitCommit);
+    /** A runner, once the numerics check has passed on this machine; refused (no run directory) otherwise. */
+    private Runner newRunner() throws RunRefusedException {
+        NumericsGate.Report numerics = NumericsGate.ensure(cache);
+        if (!numerics.ok()) {
+            throw new RunRefusedException(workspace.resolve("runs"), numerics.refusal());
+        }
+        return new Runner(new RunStore(workspace.resolve("runs")), registry, platformBundles(), libraries, gitCommit,
+                numerics.provenance());
     }
 
     @Override

@@ -16,6 +16,7 @@ import org.genbench.api.Requirement;
 import org.genbench.api.RunContext;
 import org.genbench.api.SampleResult;
 import org.genbench.api.tensor.Tensor;
+import org.genbench.numerics.FrechetDistance;
 import org.genbench.vision.FeatureNetwork;
 import org.genbench.vision.FashionMnistIdx;
 import org.genbench.vision.FeatureNetworks;
