@@ -30,11 +30,11 @@ final class TestHost implements AutoCloseable {
         this(workspace, features, java.util.Map.of());
     }
 
-    /** A host started with the named features and framework properties (e.g. genbench.cache). */
+    /** A host with framework properties of its own (a phase timeout, a memory budget). */
     TestHost(Path workspace, List<String> features, java.util.Map<String, String> properties) throws Exception {
         this.workspace = workspace;
         HostConfig config = HostConfig.of(HOME, workspace).withFeatures(features);
-        for (var p : properties.entrySet()) {
+        for (java.util.Map.Entry<String, String> p : properties.entrySet()) {
             config = config.withProperty(p.getKey(), p.getValue());
         }
         this.host = Host.start(config);
@@ -145,6 +145,35 @@ final class TestHost implements AutoCloseable {
             throw new AssertionError(script + " failed:\n" + out);
         }
         return JSON.readTree(out.substring(out.lastIndexOf('\n') + 1));
+    }
+
+    /**
+     * bin/genbench's java command as a separate process that can be killed, with its own temporary directory (so
+     * the framework storage it leaves can be checked) and its output in {@code log}.
+     * @param shell a bash prefix such as {@code ulimit -f 2048;}, or null
+     */
+    static Process cli(Path workspace, Path tmp, Path log, List<String> jvmOptions, String shell, String... args) throws IOException {
+        Path lib = HOME.resolve("bundles/launcher/target");
+        String javaCommand = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new java.util.ArrayList<>(List.of(javaCommand, "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Djava.io.tmpdir=" + tmp, "-Dgenbench.home=" + HOME));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", lib.resolve("launcher.jar") + java.io.File.pathSeparator + lib.resolve("lib") + "/*",
+                "org.genbench.launcher.Main", "--workspace", workspace.toString()));
+        cmd.addAll(List.of(args));
+        if (shell != null) {
+            String quoted = String.join(" ", cmd.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
+            cmd = List.of("bash", "-c", shell + " exec " + quoted);
+        }
+        Files.createDirectories(tmp);
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** The framework storage folders ({@code genbench-felix-*}) in {@code tmp}. */
+    static List<Path> storageFolders(Path tmp) throws IOException {
+        try (var dirs = Files.list(tmp)) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith("genbench-felix-")).toList();
+        }
     }
 
     static void deleteTree(Path dir) {

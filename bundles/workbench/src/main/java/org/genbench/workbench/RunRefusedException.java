@@ -10,6 +10,6 @@ public class RunRefusedException extends RunFailedException {
     private static final long serialVersionUID = 1L;
 
     public RunRefusedException(Path runs, String message) {
-        super("-", runs, message, null, true);
+        super("-", runs, "refused", message, null, true);
     }
 }
