@@ -104,6 +104,8 @@ public final class Main {
                   resume [--force] RUN  continue RUN in its directory from its newest checkpoint (--force: rerun a completed run)
                   runs          past runs with their final metrics
                   compare RUN.. one table of several runs' metrics, mean and sd over runs that differ only by seed
+                  compress RUN  code RUN's data with its exact-likelihood model into a .gbz file (--split, --examples,
+                                --out); decompress FILE.gbz decodes it back with the run's model to Arrow IPC
                   doctor        check this machine: JVM, BLAS and its numerics (products, eigen, Cholesky, FID),
                                 Jupyter, Fashion-MNIST, workspace; exit status 1 on any FAIL
                   shell         the Gogo console with the same verbs (genbench:run, genbench:list, ...)

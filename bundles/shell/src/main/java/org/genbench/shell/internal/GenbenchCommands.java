@@ -39,9 +39,11 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=resume",
         "osgi.command.function=cancel",
         "osgi.command.function=compare",
+        "osgi.command.function=compress",
+        "osgi.command.function=decompress",
         "osgi.command.function=doctor"})
 public final class GenbenchCommands implements HostCommand {
-    private static final String VERBS = "run, check, resume, cancel, list, runs, compare, doctor";
+    private static final String VERBS = "run, check, resume, cancel, list, runs, compare, compress, decompress, doctor";
     private final Workbench workbench;
     private final Path cache;
 
@@ -67,6 +69,8 @@ public final class GenbenchCommands implements HostCommand {
             case "resume" -> resume(rest, out, err);
             case "cancel" -> cancel(rest, out, err);
             case "compare" -> compare(rest, out, err);
+            case "compress" -> new CompressCommands(workbench).compress(rest, out, err);
+            case "decompress" -> new CompressCommands(workbench).decompress(rest, out, err);
             case "doctor" -> new Doctor(workbench.workspace(), cache, System.getenv()).run(out);
             default -> {
                 err.println("unknown verb '" + args.get(0) + "'; verbs: " + VERBS);
@@ -121,6 +125,14 @@ public final class GenbenchCommands implements HostCommand {
 
     public void compare(String... runs) {
         compare(List.of(runs), System.out, System.out);
+    }
+
+    public void compress(String... args) {
+        new CompressCommands(workbench).compress(List.of(args), System.out, System.out);
+    }
+
+    public void decompress(String... args) {
+        new CompressCommands(workbench).decompress(List.of(args), System.out, System.out);
     }
 
     public void doctor() {

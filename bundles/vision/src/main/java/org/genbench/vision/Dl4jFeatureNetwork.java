@@ -1,4 +1,4 @@
-package org.genbench.eval.fid.internal;
+package org.genbench.vision;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.genbench.api.tensor.DType;
 import org.genbench.api.tensor.Tensor;
-import org.genbench.eval.fid.FeatureNetwork;
 import org.genbench.tensor.Nd4jArrow;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,9 +20,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * user's own model file. Its hash is over the parameters (float32, little-endian) and the configuration JSON, so it
  * names the weights, not the zip container (whose entry timestamps change with every save).
  */
-final class Dl4jFeatureNetwork implements FeatureNetwork {
-    static final int BATCH = 1000;
-    static final String PREPROCESSING = "each image flattened to one row; uint8 data, and floating-point data with"
+public final class Dl4jFeatureNetwork implements FeatureNetwork {
+    public static final int BATCH = 1000;
+    public static final String PREPROCESSING = "each image flattened to one row; uint8 data, and floating-point data with"
             + " any value above 1, divided by 255 (to [0, 1]); other floating-point data used as it is";
 
     private final String name;
@@ -32,7 +31,7 @@ final class Dl4jFeatureNetwork implements FeatureNetwork {
     private final String sha256;
     private final long inputs;
 
-    Dl4jFeatureNetwork(String name, MultiLayerNetwork network, int layer) {
+    public Dl4jFeatureNetwork(String name, MultiLayerNetwork network, int layer) {
         if (layer < 0 || layer >= network.getnLayers()) {
             throw new IllegalArgumentException("layer must be in 0.." + (network.getnLayers() - 1) + " for network '"
                     + name + "', was " + layer);
@@ -45,7 +44,7 @@ final class Dl4jFeatureNetwork implements FeatureNetwork {
                 ? f.getNIn() : -1;
     }
 
-    static String hash(MultiLayerNetwork network) {
+    public static String hash(MultiLayerNetwork network) {
         MessageDigest digest = FashionMnistIdx.sha256();
         digest.update(network.getLayerWiseConfigurations().toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         INDArray params = network.params().castTo(DataType.FLOAT);
@@ -61,11 +60,11 @@ final class Dl4jFeatureNetwork implements FeatureNetwork {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    MultiLayerNetwork network() {
+    public MultiLayerNetwork network() {
         return network;
     }
 
-    int layer() {
+    public int layer() {
         return layer;
     }
 

@@ -1,4 +1,4 @@
-package org.genbench.eval.fid.internal;
+package org.genbench.vision;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,17 +41,17 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * features that separate the classes and respond to image corruption, not a state-of-the-art classifier. The
  * features are the 128 activations of the second hidden layer, as Inception's pool3 is for the usual FID.
  */
-final class FashionMnistClassifier {
+public final class FashionMnistClassifier {
     /** The recipe; a change to it must change {@link #VERSION} so that an old cache is not taken for the new one. */
-    static final String NAME = "fashion-mnist-mlp";
-    static final String VERSION = "v1";
-    static final int FEATURE_LAYER = 1;
+    public static final String NAME = "fashion-mnist-mlp";
+    public static final String VERSION = "v1";
+    public static final int FEATURE_LAYER = 1;
 
     /** How much to train: the default is the full recipe; tests use smaller ones. */
-    record Recipe(int trainExamples, int epochs, int batchSize, long seed) {
-        static final Recipe DEFAULT = new Recipe(60_000, 3, 128, 20_240_601L);
+    public record Recipe(int trainExamples, int epochs, int batchSize, long seed) {
+        public static final Recipe DEFAULT = new Recipe(60_000, 3, 128, 20_240_601L);
 
-        Recipe {
+        public Recipe {
             if (trainExamples < 1 || trainExamples > 60_000) {
                 throw new IllegalArgumentException("trainExamples must be in 1..60000, was " + trainExamples);
             }
@@ -60,7 +60,7 @@ final class FashionMnistClassifier {
             }
         }
 
-        String directoryName() {
+        public String directoryName() {
             return NAME + "-" + VERSION + (equals(DEFAULT) ? ""
                     : "-n" + trainExamples + "-e" + epochs + "-b" + batchSize + "-s" + seed);
         }
@@ -72,7 +72,7 @@ final class FashionMnistClassifier {
     }
 
     /** The cached network for {@code recipe}, trained first if the cache does not have it. */
-    static Dl4jFeatureNetwork loadOrTrain(Recipe recipe, Path cacheDir, Path dataDir) throws IOException {
+    public static Dl4jFeatureNetwork loadOrTrain(Recipe recipe, Path cacheDir, Path dataDir) throws IOException {
         Path dir = cacheDir.resolve("fid").resolve(recipe.directoryName());
         if (!Files.isRegularFile(dir.resolve("network.json"))) {
             train(recipe, dir, dataDir);
@@ -80,7 +80,7 @@ final class FashionMnistClassifier {
         return load(dir);
     }
 
-    static Dl4jFeatureNetwork load(Path dir) throws IOException {
+    public static Dl4jFeatureNetwork load(Path dir) throws IOException {
         JsonNode record = JSON.readTree(dir.resolve("network.json").toFile());
         MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(dir.resolve("network.zip").toFile(), false);
         Dl4jFeatureNetwork network = new Dl4jFeatureNetwork(NAME, net, FEATURE_LAYER);
@@ -93,11 +93,11 @@ final class FashionMnistClassifier {
         return network;
     }
 
-    static JsonNode record(Path cacheDir, Recipe recipe) throws IOException {
+    public static JsonNode record(Path cacheDir, Recipe recipe) throws IOException {
         return JSON.readTree(cacheDir.resolve("fid").resolve(recipe.directoryName()).resolve("network.json").toFile());
     }
 
-    static MultiLayerNetwork untrained(long seed) {
+    public static MultiLayerNetwork untrained(long seed) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(DataType.FLOAT)
@@ -115,7 +115,7 @@ final class FashionMnistClassifier {
     }
 
     /** Trains by the recipe and writes {@code network.zip} and {@code network.json} into {@code dir} atomically. */
-    static void train(Recipe recipe, Path dir, Path dataDir) throws IOException {
+    public static void train(Recipe recipe, Path dir, Path dataDir) throws IOException {
         long started = System.nanoTime();
         FashionMnistIdx.Split train = FashionMnistIdx.read(dataDir, "train");
         FashionMnistIdx.Split test = FashionMnistIdx.read(dataDir, "t10k");
@@ -194,7 +194,7 @@ final class FashionMnistClassifier {
         return y;
     }
 
-    static double accuracy(MultiLayerNetwork net, FashionMnistIdx.Split test) {
+    public static double accuracy(MultiLayerNetwork net, FashionMnistIdx.Split test) {
         int correct = 0;
         for (int start = 0; start < test.size(); start += 1000) {
             int len = Math.min(1000, test.size() - start);
@@ -223,7 +223,7 @@ final class FashionMnistClassifier {
 
     /** {@code datasets/fid/train-feature-network.sh}: trains the default network into a cache directory. */
     public static void main(String[] args) throws IOException {
-        Path cache = Path.of(args.length > 0 ? args[0] : FidEvaluator.defaultCacheDir());
+        Path cache = Path.of(args.length > 0 ? args[0] : FeatureNetworks.defaultCacheDir());
         Path data = Path.of(args.length > 1 ? args[1] : FashionMnistIdx.DEFAULT_DIR);
         Dl4jFeatureNetwork net = loadOrTrain(Recipe.DEFAULT, cache, data);
         JsonNode record = record(cache, Recipe.DEFAULT);

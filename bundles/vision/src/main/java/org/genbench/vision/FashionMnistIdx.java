@@ -1,4 +1,4 @@
-package org.genbench.eval.fid.internal;
+package org.genbench.vision;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -14,19 +14,19 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Fashion-MNIST as Zalando distributes it and Debian packages it ({@code dataset-fashion-mnist}:
- * {@code /usr/share/datasets/fashion-mnist/*-idx?-ubyte.gz}). Read here only to train the default feature network;
- * experiments get images from the data.image bundle.
+ * {@code /usr/share/datasets/fashion-mnist/*-idx?-ubyte.gz}). Read here only to train the default feature network
+ * (and by tests that need the images without a workbench); experiments get images from the data.image bundle.
  */
-final class FashionMnistIdx {
-    static final String DEFAULT_DIR = "/usr/share/datasets/fashion-mnist";
-    static final int ROWS = 28;
-    static final int COLS = 28;
-    static final int PIXELS = ROWS * COLS;
-    static final int CLASSES = 10;
+public final class FashionMnistIdx {
+    public static final String DEFAULT_DIR = "/usr/share/datasets/fashion-mnist";
+    public static final int ROWS = 28;
+    public static final int COLS = 28;
+    public static final int PIXELS = ROWS * COLS;
+    public static final int CLASSES = 10;
 
     /** {@code pixels[n * 784]} row-major 0..255, {@code labels[n]} 0..9, and the sha256 of both files. */
-    record Split(byte[] pixels, byte[] labels, String imagesSha256, String labelsSha256) {
-        int size() {
+    public record Split(byte[] pixels, byte[] labels, String imagesSha256, String labelsSha256) {
+        public int size() {
             return labels.length;
         }
     }
@@ -35,12 +35,12 @@ final class FashionMnistIdx {
     }
 
     /** {@code prefix} is {@code train} or {@code t10k}. */
-    static Split read(Path dir, String prefix) throws IOException {
+    public static Split read(Path dir, String prefix) throws IOException {
         Path images = dir.resolve(prefix + "-images-idx3-ubyte.gz");
         Path labels = dir.resolve(prefix + "-labels-idx1-ubyte.gz");
         if (!Files.isRegularFile(images) || !Files.isRegularFile(labels)) {
             throw new NoSuchFileException(images + " and " + labels, null, "Fashion-MNIST not found; on Debian: "
-                    + "apt-get install dataset-fashion-mnist (or set the fid evaluator's fashionMnistDir)");
+                    + "apt-get install dataset-fashion-mnist (or set the evaluator's fashionMnistDir)");
         }
         MessageDigest imageDigest = sha256();
         MessageDigest labelDigest = sha256();
@@ -78,7 +78,7 @@ final class FashionMnistIdx {
         return new DataInputStream(new GZIPInputStream(new DigestInputStream(Files.newInputStream(file), digest), 1 << 16));
     }
 
-    static MessageDigest sha256() {
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
