@@ -1,5 +1,5 @@
 /** Layers built on the ops: linear and masked linear, convolutions (plain, masked, transposed), normalizations, activations, residual blocks, time embeddings and a small U-Net. */
-@Version("0.1.0")
+@Version("0.2.0")
 @Export
 package org.genbench.nn.modules;
 

@@ -66,9 +66,10 @@ final class RunComparison {
         withoutSeed.remove("seed");
         Map<String, Metric> metrics = new LinkedHashMap<>();
         for (JsonNode m : JSON.readTree(metricsFile.toFile()).path("metrics")) {
-            // NaN and infinities are written as strings by Jackson's default; asDouble reads those as 0, so parse.
+            // JSON has no NaN or infinities: metrics.json writes null with "nonFinite" saying which (older runs wrote
+            // them as strings); asDouble would read either as 0, so parse.
             JsonNode v = m.path("value");
-            double value = v.isNumber() ? v.asDouble() : parse(v.asText());
+            double value = v.isNumber() ? v.asDouble() : parse(m.has("nonFinite") ? m.path("nonFinite").asText() : v.asText());
             metrics.putIfAbsent(m.path("component").asText() + "/" + m.path("name").asText(),
                     new Metric(value, m.path("kind").asText("value")));
         }
