@@ -2,13 +2,13 @@ package org.genbench.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.genbench.testing.Required;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,7 +56,7 @@ class ExactLikelihoodSpecsIT {
             TestHost.Result r = host.exec("check", name + ".json");
             assertEquals(0, r.status(), r::toString);
         }
-        assumeTrue(Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist")), "needs dataset-fashion-mnist");
+        Required.fashionMnist();
         for (String name : IMAGES) {
             TestHost.Result r = host.exec("check", name + ".json");
             assertEquals(0, r.status(), r::toString);
@@ -65,14 +65,17 @@ class ExactLikelihoodSpecsIT {
 
     @Test
     void eachFashionMnistSpecRunsWithItsSamplersAndEvaluators() throws Exception {
-        assumeTrue(Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist")), "needs dataset-fashion-mnist");
+        Required.fashionMnist();
         for (String name : IMAGES) {
             ObjectNode spec = shipped(name);
             String short_ = name + "-short";
             spec.put("name", short_);
             ((ObjectNode) spec.path("dataset").path("config")).put("train", 300).put("test", 100);
-            ((ObjectNode) spec.path("trainer").path("config")).put("steps", 2).put("checkpointEvery", 0)
-                    .put("evalExamples", 50);
+            ObjectNode trainer = ((ObjectNode) spec.path("trainer").path("config")).put("steps", 2)
+                    .put("checkpointEvery", 0).put("evalExamples", 50);
+            if (trainer.has("lrWarmup")) {
+                trainer.put("lrWarmup", 1);
+            }
             int samples = name.startsWith("pixelcnn") ? 24 : 60;
             for (JsonNode s : spec.path("samplers")) {
                 ObjectNode c = (ObjectNode) s.path("config");
