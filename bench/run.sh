@@ -5,7 +5,9 @@
 #      plug-in through real workbench runs, by size up to 1 GB (bench.handoff.source -> bench.handoff.sink)
 #   3. FID of 10k samples, genbench vs numpy/scipy (pytorch-fid's formula)
 #   4. the quickstart on an idle machine and beside two busy loops (bench/busy_machine.sh)
-# The training comparison with PyTorch is bench/torch_vs_genbench.sh (it installs Debian's python3-torch, ~1 GB).
+#   5. the 2-D toy references of DDPM, DDIM and NCSN (MMD to fresh data against stated bars)
+# The training comparisons with PyTorch are bench/torch_vs_genbench.sh (it installs Debian's python3-torch, ~1 GB) and
+# bench/ddpm_vs_torch.sh (the DDPM twin: loss curves, FID, samples/s; hours on two cores).
 # Needs Debian's python3-sklearn for (1); installs it when missing and running as root.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -29,3 +31,6 @@ bench/fid_vs_scipy.sh
 echo
 echo "== quickstart idle vs two busy loops"
 bench/busy_machine.sh
+echo
+echo "== diffusion and score models on a 2-D toy: MMD to fresh data"
+bench/diffusion_toy.sh

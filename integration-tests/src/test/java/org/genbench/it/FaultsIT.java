@@ -58,7 +58,8 @@ class FaultsIT {
         Path part = workspace.resolve("plugins/faults.jar.part");
         Files.copy(jar, part, StandardCopyOption.REPLACE_EXISTING);
         Files.move(part, workspace.resolve("plugins/faults.jar"), StandardCopyOption.ATOMIC_MOVE);
-        awaitList(out -> out.contains(" fixed-gaussian "));
+        // the bundle's four components register one by one: wait for all of them, not only the first
+        awaitList(out -> out.contains(" fixed-gaussian ") && out.lines().filter(l -> l.contains(" faulty ")).count() >= 3);
     }
 
     @AfterAll
@@ -171,6 +172,62 @@ class FaultsIT {
         assertTrue(seconds < 5, "within a poll of the plugins folder and a step: " + seconds + " s");
         assertFalse(Files.exists(log.resolveSibling("samples/faulty.arrow")), "no samples written after the departure");
         drop();
+    }
+
+    /**
+     * The console's cancel verb stops a run started in the background at its next step, recorded as interrupted. (It
+     * is sent as soon as the run exists: this host's phase timeout of 3 s would otherwise stop it first.)
+     */
+    @Test
+    @Order(6)
+    void theShellsCancelStopsARunUnderWay() throws Exception {
+        CompletableFuture<TestHost.Result> result = CompletableFuture.supplyAsync(() -> {
+            try {
+                return run("cancelled", spec("cancelled", null, "{\"steps\": 100000, \"stepMillis\": 2}", 10, "{}"));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Path dir = null;
+        for (int i = 0; i < 6000 && dir == null; i++) {
+            if (result.isDone()) {
+                throw new AssertionError("the run ended before it could be cancelled: " + result.get());
+            }
+            Thread.sleep(20);
+            try (var dirs = Files.list(workspace.resolve("runs"))) {
+                dir = dirs.filter(d -> d.getFileName().toString().contains("cancelled"))
+                        .filter(d -> Files.exists(d.resolve("metrics.jsonl"))).findFirst().orElse(null);
+            }
+        }
+        assertTrue(dir != null, "the run started");
+        String id = dir.getFileName().toString();
+        TestHost.Result cancel = host.exec("cancel", id);
+        for (int i = 0; i < 100 && cancel.status() != 0 && !result.isDone(); i++) {
+            Thread.sleep(20); // the run folder exists a moment before the run can be cancelled
+            cancel = host.exec("cancel", id);
+        }
+        long t0 = System.nanoTime();
+        assertEquals(0, cancel.status(), cancel::toString);
+        assertTrue(cancel.out().contains("run " + id + ": asked to stop"), cancel::toString);
+        TestHost.Result r = result.get(60, TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertEquals(1, r.status(), r::toString);
+        assertTrue(r.err().contains("run " + id + " was interrupted: cancelled during "), r::toString);
+        assertTrue(seconds < 5, "at its next step: " + seconds + " s");
+        JsonNode run = runJson("cancelled");
+        assertEquals("interrupted", run.path("status").asText(), run::toString);
+        assertTrue(run.path("error").asText().startsWith("cancelled during "), run::toString);
+        assertFalse(Files.exists(dir.resolve("samples/faulty.arrow")), "no samples written after the cancellation");
+        TestHost.Result runs = host.exec("runs");
+        String line = runs.out().lines().filter(l -> l.contains(id)).findFirst().orElseThrow(() -> new AssertionError(runs));
+        assertTrue(line.contains("interrupted"), line);
+
+        TestHost.Result none = host.exec("cancel");
+        assertEquals(2, none.status(), none::toString);
+        assertTrue(none.err().contains("under way here: none"), none::toString);
+        TestHost.Result unknown = host.exec("cancel", id);
+        assertEquals(1, unknown.status(), unknown::toString);
+        assertTrue(unknown.err().contains("is not under way in this workbench"), unknown::toString);
     }
 
     // ---- the process ends abnormally

@@ -44,7 +44,7 @@ class HotLoadIT {
         Path spec = host.spec("hot-gaussian", GAUSSIAN_SPEC);
         TestHost.Result before = host.exec("run", spec.toString());
         assertEquals(1, before.status());
-        assertTrue(before.err().contains("unknown model 'gaussian'; installed models: gmm"), before.err());
+        assertTrue(before.err().contains("unknown model 'gaussian'; installed models: dbn, gmm, rbm"), before.err());
 
         Path jar = gaussianJar();
         Path dropped = workspace.resolve("plugins/model.gaussian.jar");
@@ -75,7 +75,7 @@ class HotLoadIT {
         TestHost.Result refused = host.exec("run", hmc.toString());
         assertEquals(1, refused.status());
         assertTrue(refused.err().contains("sampler 'hmc' needs Energy, but model 'gaussian' provides only"), refused.err());
-        assertTrue(refused.err().contains("installed models with Energy: gmm"), refused.err());
+        assertTrue(refused.err().contains("installed models with Energy: gmm, rbm"), refused.err());
         assertTrue(Files.list(workspace.resolve("runs")).noneMatch(d -> d.getFileName().toString().contains("hot-hmc")),
                 "a refused spec leaves no run directory");
 

@@ -262,7 +262,7 @@ class NotebooksIT {
         assertTrue(text.contains("org.genbench.model.gaussian installed"), text);
         assertTrue(text.contains("sampler 'hmc' needs Energy, but model 'gaussian' provides only"), text);
         assertTrue(text.contains("org.genbench.model.gaussian uninstalled"), text);
-        assertTrue(text.contains("unknown model 'gaussian'; installed models: gmm"), text);
+        assertTrue(text.contains("unknown model 'gaussian'; installed models: dbn, gmm, rbm"), text);
         List<String> html = data(nb, "text/html");
         assertTrue(html.stream().anyMatch(h -> h.contains("<td>gaussian</td>") && h.contains("<td>gmm</td>")),
                 "both families listed while the plug-in is in");

@@ -37,8 +37,8 @@ class SpecErrorsIT {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "unknown component  | \"type\": \"gmm\"                  | \"type\": \"gmmm\"                     | unknown model 'gmmm'; installed models: gmm",
-            "unknown sampler    | \"type\": \"ancestral\"            | \"type\": \"nuts\"                     | unknown sampler 'nuts'; installed samplers: ancestral, hmc, mala, mh",
+            "unknown component  | \"type\": \"gmm\"                  | \"type\": \"gmmm\"                     | unknown model 'gmmm'; installed models: dbn, gmm, rbm",
+            "unknown sampler    | \"type\": \"ancestral\"            | \"type\": \"nuts\"                     | unknown sampler 'nuts'; installed samplers: ancestral, gibbs, hmc, langevin, mala, mh",
             "missing field      | \"seed\": 1,                       | ''                                   | seed is missing",
             "wrong type         | \"components\": 2                  | \"components\": \"two\"                 | model (gmm).config.components: expected an integer, got \"two\" (a string)",
             "wrong type in spec | \"seed\": 1                        | \"seed\": \"one\"                      | seed: expected an integer, got \"one\" (a string)",

@@ -258,6 +258,38 @@ class SpecFuzzIT {
         out.add(new Mutant("semantic: samples that cannot fit in memory", BASE.replace("\"samples\": 100", "\"samples\": 400000000"),
                 "samplers[0] (ancestral).config.samples: 400000000 samples of 2 values need at least 3.2 GB"));
 
+        // The cases issue 15 reported, as written there (each also falls under a family above).
+        String esc = "../../../../../../../../tmp/" + MARKER;
+        out.add(new Mutant("issue: sampler id escaping the workspace",
+                BASE.replace("\"id\": \"mala-a\"", "\"id\": \"" + esc + "\""), "samplers[2] (mala).id must be"));
+        out.add(new Mutant("issue: evaluator id escaping the workspace",
+                BASE.replace("{\"type\": \"loglik\",", "{\"type\": \"loglik\", \"id\": \"../" + MARKER + "\","),
+                "evaluators[0] (loglik).id must be"));
+        out.add(new Mutant("issue: name ..", BASE.replace("\"fuzz\"", "\"..\""), "name must be"));
+        out.add(new Mutant("issue: samples 2147483647", BASE.replace("\"samples\": 100", "\"samples\": 2147483647"),
+                "samplers[0] (ancestral).config.samples"));
+        out.add(new Mutant("issue: train 2e9", BASE.replace("\"train\": 300", "\"train\": 2e9"), "dataset (toy).config.train"));
+        out.add(new Mutant("issue: noise 1e308", BASE.replace("\"noise\": 0.1", "\"noise\": 1e308"), "dataset (toy).config.noise"));
+        out.add(new Mutant("issue: EM maxIterations 2^31-1 with tolerance 0", BASE.replace("\"maxIterations\": 5", "\"maxIterations\": 2147483647")
+                .replace("\"tolerance\": 0.0001", "\"tolerance\": 0"), "trainer (em).config.maxIterations"));
+        out.add(new Mutant("issue: MALA warmup 1e9", BASE.replace("\"draws\": 20, \"warmup\": 10, \"stepSize\": 0.2",
+                "\"draws\": 20, \"warmup\": 1000000000, \"stepSize\": 0.2"), "samplers[2] (mala).config.warmup"));
+        out.add(new Mutant("issue: HMC stepSize 1e308", BASE.replace("\"stepSize\": 0.1", "\"stepSize\": 1e308"),
+                "samplers[1] (hmc).config.stepSize"));
+        out.add(new Mutant("issue: unknown split", BASE.replace("\"split\": \"test\"", "\"split\": \"validation\""),
+                "evaluators[0] (loglik).config.split"));
+        out.add(new Mutant("issue: components > train", BASE.replace("\"components\": 3", "\"components\": 500"),
+                "model (gmm).config.components"));
+        out.add(new Mutant("issue: type missing", BASE.replace("{\"type\": \"mh\", ", "{"), "samplers[3].type is missing"));
+        out.add(new Mutant("issue: samplers [null]", BASE.replace("\"samplers\": [", "\"samplers\": [null, "),
+                "samplers[0]: expected an object with a 'type', got null"));
+        out.add(new Mutant("issue: duplicate seed", BASE.replace("\"seed\": 7,", "\"seed\": 7, \"seed\": 8,"), "field 'seed' appears twice"));
+        out.add(new Mutant("issue: duplicate model", BASE.replace("\"model\": {", "\"model\": {\"type\": \"gmm\"}, \"model\": {"),
+                "field 'model' appears twice"));
+        out.add(new Mutant("issue: seed as a string", BASE.replace("\"seed\": 7", "\"seed\": \"42\""), "seed: expected an integer"));
+        out.add(new Mutant("issue: train as a string", BASE.replace("\"train\": 300", "\"train\": \"4000\""),
+                "dataset (toy).config.train: expected an integer"));
+
         // Syntax errors.
         String text = write(base);
         for (int k = 0; k < 25; k++) {

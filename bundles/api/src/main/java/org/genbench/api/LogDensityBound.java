@@ -1,5 +1,6 @@
 package org.genbench.api;
 
+import java.util.Map;
 import org.genbench.api.tensor.Tensor;
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -11,4 +12,12 @@ public interface LogDensityBound extends Capability {
 
     /** Which bound this is, e.g. {@code elbo} or {@code iwae-k64}; reported with every number. */
     String boundName();
+
+    /**
+     * What else the numbers of the latest {@link #logDensityBound} call depend on, for a metric's protocol: e.g. an
+     * estimated normalizing constant and its standard error, shared by every example. Empty by default.
+     */
+    default Map<String, Object> boundProtocol() {
+        return Map.of();
+    }
 }

@@ -9,6 +9,17 @@ import org.genbench.api.tensor.Tensor;
  * The caller owns and closes {@code samples}.
  */
 public record SampleResult(Tensor samples, int chains, List<Metric> diagnostics) implements AutoCloseable {
+    /**
+     * The diagnostic in which a sampler that walks a number of steps per sample (a reverse diffusion, annealed
+     * Langevin) reports it; a run plots its evaluators' per-sampler scores against it.
+     */
+    public static final String STEPS = "sampling_steps";
+    /**
+     * The key, in that diagnostic's protocol, of the sampler's settings other than the steps (e.g. {@code ddim eta=0}):
+     * samplers of one series are joined by a line in those plots.
+     */
+    public static final String SERIES = "series";
+
     public SampleResult {
         if (chains < 1) {
             throw new IllegalArgumentException("chains must be >= 1, was " + chains);

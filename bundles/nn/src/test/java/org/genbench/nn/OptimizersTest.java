@@ -210,4 +210,49 @@ class OptimizersTest {
         assertArrayEquals(a.weight().toFloatArray(), b.weight().toFloatArray());
         assertArrayEquals(a.bias().toFloatArray(), b.bias().toFloatArray());
     }
+
+    /** The EMA travels with the weights and the moments: a resumed state samples from the same average. */
+    @Test
+    void aTrainingStateWithAnEmaSavesAndRestoresIt(@TempDir Path dir) throws IOException {
+        GradientTrainable.Step step = new GradientTrainable.Step(new AdamSettings(1e-2, 0.9, 0.999, 1e-8), 1);
+        Linear a = new Linear(3, 2, DType.F32, new Rng(5));
+        Ema emaA = new Ema(a, 0.9);
+        TrainingState sa = new TrainingState(a, emaA);
+        NdArray x = NdArray.randn(new Rng(6), DType.F32, 1, 8, 3);
+        for (int i = 0; i < 3; i++) {
+            try (Graph g = Graph.record()) {
+                F.sum(F.square(a.forward(x))).backward();
+            }
+            sa.apply(step);
+            emaA.update(Math.min(0.9, (1.0 + i) / (10.0 + i)));
+        }
+        sa.save(dir, Map.of());
+        Linear b = new Linear(3, 2, DType.F32, new Rng(77));
+        Ema emaB = new Ema(b, 0.9);
+        new TrainingState(b, emaB).load(dir);
+        assertArrayEquals(emaA.state().get("weight").toFloatArray(), emaB.state().get("weight").toFloatArray());
+        assertArrayEquals(a.weight().toFloatArray(), b.weight().toFloatArray());
+        // the average is not the weights: three steps with decays 0.1, 2/11, 3/12 from the initial values
+        assertTrue(Math.abs(emaB.state().get("weight").getFlat(0) - b.weight().getFlat(0)) > 1e-4);
+
+        Path plain = dir.resolve("plain");
+        Files.createDirectories(plain);
+        new TrainingState(new Linear(3, 2, DType.F32, new Rng(5))).save(plain, Map.of());
+        Linear c = new Linear(3, 2, DType.F32, new Rng(5));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new TrainingState(c, new Ema(c, 0.9)).load(plain));
+        assertTrue(e.getMessage().contains("no EMA"), e.getMessage());
+    }
+
+    /** update(decay) is the same average with that step's decay: shadow = d shadow + (1 - d) param. */
+    @Test
+    void emaWithAStepDecay() {
+        Linear l = new Linear(2, 1, DType.F64, new Rng(1));
+        double w0 = l.weight().getFlat(0);
+        Ema ema = new Ema(l, 0.999);
+        l.weight().setFlat(0, w0 + 1);
+        ema.update(0.25);
+        assertEquals(w0 + 0.75, ema.state().get("weight").getFlat(0), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> ema.update(1.0));
+    }
 }

@@ -1,5 +1,7 @@
 package org.genbench.api.tensor;
 
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apache.arrow.memory.ArrowBuf;
@@ -51,14 +53,17 @@ public final class Tensor implements AutoCloseable {
 
     /** Copies {@code values} into a new float64 tensor. */
     public static Tensor ofDoubles(BufferAllocator allocator, double[] values, long... shape) {
-        Tensor t = allocate(allocator, DType.FLOAT64, shape);
+        return of(allocator, DType.FLOAT64, values, shape);
+    }
+
+    /** Copies {@code values} into a new tensor of {@code dtype} (rounded or cast as {@link #setDouble} does). */
+    public static Tensor of(BufferAllocator allocator, DType dtype, double[] values, long... shape) {
+        Tensor t = allocate(allocator, dtype, shape);
         if (t.size != values.length) {
             t.close();
             throw new IllegalArgumentException(values.length + " values do not fill shape " + Arrays.toString(shape));
         }
-        for (int i = 0; i < values.length; i++) {
-            t.buffer.setDouble((long) i * 8, values[i]);
-        }
+        t.setDoubles(values);
         return t;
     }
 
@@ -161,16 +166,48 @@ public final class Tensor implements AutoCloseable {
         return getDouble(row * rowSize() + col);
     }
 
-    /** A copy as a Java array; for small tensors, tests and plotting. */
+    /** A copy as a Java array, in bulk for float types. */
     public double[] toDoubleArray() {
         if (size > Integer.MAX_VALUE) {
             throw new IllegalStateException("tensor of " + size + " elements does not fit a Java array");
         }
+        checkOpen();
         double[] out = new double[(int) size];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = getDouble(i);
+        boolean bulk = size * dtype.bytes() <= Integer.MAX_VALUE;
+        if (bulk && dtype == DType.FLOAT64) {
+            buffer.nioBuffer(0, out.length * 8).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(out);
+        } else if (bulk && dtype == DType.FLOAT32) {
+            FloatBuffer f = buffer.nioBuffer(0, out.length * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            for (int i = 0; i < out.length; i++) {
+                out[i] = f.get(i);
+            }
+        } else {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = getDouble(i);
+            }
         }
         return out;
+    }
+
+    /** Overwrites every element with {@code values} (as many as {@link #size()}), in bulk for float types. */
+    public void setDoubles(double[] values) {
+        checkOpen();
+        if (values.length != size) {
+            throw new IllegalArgumentException(values.length + " values for a tensor of " + size + " elements");
+        }
+        boolean bulk = size * dtype.bytes() <= Integer.MAX_VALUE;
+        if (bulk && dtype == DType.FLOAT64) {
+            buffer.nioBuffer(0, values.length * 8).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().put(values);
+        } else if (bulk && dtype == DType.FLOAT32) {
+            FloatBuffer f = buffer.nioBuffer(0, values.length * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            for (int i = 0; i < values.length; i++) {
+                f.put(i, (float) values[i]);
+            }
+        } else {
+            for (int i = 0; i < values.length; i++) {
+                setDouble(i, values[i]);
+            }
+        }
     }
 
     public boolean isClosed() {

@@ -1,5 +1,5 @@
 /** Tensors over Arrow buffers: what crosses bundle boundaries, without copies. */
-@Version("0.2.0")
+@Version("0.3.0")
 @Export
 package org.genbench.api.tensor;
 

@@ -99,17 +99,7 @@ public final class UNet extends Module {
         }
         NdArray temb = time.forward(t);
         if (classTable != null) {
-            if (labels == null || labels.length != x.dim(0)) {
-                throw new IllegalArgumentException("a class-conditional U-Net needs one label per example (-1 for none)");
-            }
-            int[] rows = new int[labels.length];
-            for (int i = 0; i < labels.length; i++) {
-                if (labels[i] < -1 || labels[i] >= config.classes()) {
-                    throw new IllegalArgumentException("label " + labels[i] + " is not a class in 0.." + (config.classes() - 1) + " or -1");
-                }
-                rows[i] = labels[i] < 0 ? config.classes() : labels[i];
-            }
-            temb = F.add(temb, F.embedding(classTable, rows));
+            temb = F.add(temb, F.embedding(classTable, classRows(labels, x.dim(0), config.classes())));
         }
         List<NdArray> skips = new ArrayList<>();
         NdArray h = in.forward(x);
@@ -137,5 +127,24 @@ public final class UNet extends Module {
             }
         }
         return out.forward(Activation.SILU.forward(outNorm.forward(h)));
+    }
+
+    /**
+     * The rows of a class-embedding table with a last "no class" row for {@code labels} (one per example, -1 for no
+     * class); fails naming a label out of range or a missing one.
+     */
+    public static int[] classRows(int[] labels, int n, int classes) {
+        if (labels == null || labels.length != n) {
+            throw new IllegalArgumentException("a class-conditional network needs one label per example (-1 for none), got "
+                    + (labels == null ? "none" : labels.length + " for " + n + " examples"));
+        }
+        int[] rows = new int[n];
+        for (int i = 0; i < n; i++) {
+            if (labels[i] < -1 || labels[i] >= classes) {
+                throw new IllegalArgumentException("label " + labels[i] + " is not a class in 0.." + (classes - 1) + " or -1");
+            }
+            rows[i] = labels[i] < 0 ? classes : labels[i];
+        }
+        return rows;
     }
 }

@@ -26,6 +26,17 @@ public final class Ema {
     }
 
     public void update() {
+        update(decay);
+    }
+
+    /**
+     * One update with this step's decay (for a warm-up such as {@code min(decay, (1 + n) / (10 + n))}, which lets the
+     * average follow the weights early in training instead of staying near their initial values).
+     */
+    public void update(double decay) {
+        if (!(decay >= 0 && decay < 1)) {
+            throw new IllegalArgumentException("EMA decay must be in [0, 1), was " + decay);
+        }
         for (Map.Entry<String, NdArray> e : module.parameters().entrySet()) {
             NdArray p = e.getValue();
             NdArray s = shadow.get(e.getKey());

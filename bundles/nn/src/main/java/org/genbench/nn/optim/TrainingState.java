@@ -19,10 +19,20 @@ public final class TrainingState {
     public static final String FILE = "model.safetensors";
 
     private final Module module;
+    private final Ema ema;
     private Adam adam;
 
     public TrainingState(Module module) {
+        this(module, null);
+    }
+
+    /**
+     * With an exponential moving average of the module's weights, which the family updates after each step and
+     * samples from; it is saved and loaded with the rest (key {@code model.ema}).
+     */
+    public TrainingState(Module module, Ema ema) {
         this.module = module;
+        this.ema = ema;
     }
 
     /**
@@ -70,6 +80,9 @@ public final class TrainingState {
                     .meta("adam.beta2", Double.toString(s.beta2())).meta("adam.epsilon", Double.toString(s.epsilon()))
                     .meta("adam.weightDecay", Double.toString(adam.weightDecay()));
         }
+        if (ema != null) {
+            ck.ema("model", ema);
+        }
         metadata.forEach(ck::meta);
         ck.write(directory.resolve(FILE));
     }
@@ -81,6 +94,13 @@ public final class TrainingState {
     public Checkpoint load(Path directory) throws IOException {
         Checkpoint ck = Checkpoint.read(directory.resolve(FILE));
         module.load(ck.under("model"));
+        if (ema != null) {
+            if (ck.under("model.ema").isEmpty()) {
+                throw new IllegalArgumentException("the checkpoint " + directory.resolve(FILE)
+                        + " holds no EMA of the weights (model.ema), which this model samples from");
+            }
+            ck.loadEma("model", ema);
+        }
         if (ck.metadata().containsKey("model.optimizer.steps")) {
             AdamSettings s = new AdamSettings(1e-3, Double.parseDouble(ck.meta("adam.beta1")),
                     Double.parseDouble(ck.meta("adam.beta2")), Double.parseDouble(ck.meta("adam.epsilon")));

@@ -206,6 +206,9 @@ public final class GenbenchCommands implements HostCommand {
 
     private static void failed(RunFailedException e, PrintStream err) {
         err.println(e.getMessage());
+        if (e instanceof RunRefusedException) {
+            return; // refused before it began: no run directory to point to
+        }
         Path log = e.directory().resolve("error.log");
         err.println("  details: " + e.directory().resolve("run.json") + (Files.isRegularFile(log) ? ", " + log : ""));
     }

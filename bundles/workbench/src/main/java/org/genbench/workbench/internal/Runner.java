@@ -54,7 +54,7 @@ import org.genbench.tensor.ArrowIpc;
 import org.genbench.workbench.RunFailedException;
 import org.genbench.workbench.RunListener;
 import org.genbench.workbench.RunResult;
-import org.genbench.workbench.internal.plot.Plots;
+import org.genbench.plot.Plots;
 
 /**
  * Runs a composition: data, model, train (when there is a trainer), checkpoint, sample, evaluate, pictures. Each
@@ -374,6 +374,7 @@ final class Runner {
 
                 listener.phase(id, "write", "pictures");
                 pictures(dir, dataset, model, byId, curves, root.split("pictures"), allocator);
+                stepsCharts(dir, dataset.info().name(), finals, byId);
                 check(control);
                 RunStore.writeAtomically(dir.resolve(RunStore.METRICS_JSON), Metrics.json(finals));
             }
@@ -626,7 +627,7 @@ final class Runner {
     private static void densityMaps(Path dir, Dataset dataset, LogDensity model, BufferAllocator allocator)
             throws IOException {
         int grid = 120;
-        double[] range = Plots.densityRange(spread(dataset.split("train").x(), SCATTER_POINTS), Map.of());
+        double[] range = Plots.densityRange(dataset.split("train").x().toDoubleArray(), Map.of());
         Map<String, double[]> panels = new LinkedHashMap<>();
         try (Tensor points = Tensor.allocate(allocator, DType.FLOAT32, (long) grid * grid, 2)) {
             for (int r = 0; r < grid; r++) {
@@ -679,6 +680,75 @@ final class Runner {
             }
         }
         return out;
+    }
+
+    /**
+     * {@code <metric>-vs-steps.png}: each evaluator score reported per sampler ({@code <sampler>/<metric>}: FID, energy
+     * distance) against the steps those samplers report ({@link SampleResult#STEPS}), one line per
+     * {@link SampleResult#SERIES}, with the evaluator's {@code floor/<metric>} as a flat line when it reports one; drawn
+     * for a metric when at least two samplers have both.
+     */
+    static void stepsCharts(Path dir, String dataName, List<RunResult.RunMetric> finals, Map<String, SampleResult> samples)
+            throws IOException {
+        Map<String, double[]> steps = new LinkedHashMap<>(); // sampler -> {steps}
+        Map<String, String> series = new LinkedHashMap<>();
+        samples.forEach((sampler, r) -> r.diagnostics().stream().filter(m -> m.name().equals(SampleResult.STEPS)).findFirst()
+                .ifPresent(m -> {
+                    steps.put(sampler, new double[] {m.value()});
+                    series.put(sampler, String.valueOf(m.protocol().getOrDefault(SampleResult.SERIES, sampler)));
+                }));
+        // metric -> series -> (steps, value) points
+        Map<String, Map<String, java.util.TreeMap<Double, Double>>> charts = new LinkedHashMap<>();
+        for (RunResult.RunMetric m : finals) {
+            String name = m.metric().name();
+            int slash = name.indexOf('/');
+            if (!m.role().equals("evaluator") || slash < 1 || !steps.containsKey(name.substring(0, slash))) {
+                continue;
+            }
+            String sampler = name.substring(0, slash);
+            String metric = name.substring(slash + 1);
+            if (!Double.isFinite(m.metric().value())) {
+                continue;
+            }
+            charts.computeIfAbsent(m.component() + "/" + metric, k -> new java.util.TreeMap<>())
+                    .computeIfAbsent(series.get(sampler), k -> new java.util.TreeMap<>())
+                    .put(Math.log10(Math.max(1, steps.get(sampler)[0])), m.metric().value());
+        }
+        for (Map.Entry<String, Map<String, java.util.TreeMap<Double, Double>>> chart : charts.entrySet()) {
+            int points = chart.getValue().values().stream().mapToInt(Map::size).sum();
+            if (points < 2) {
+                continue;
+            }
+            Map<String, double[][]> lines = new LinkedHashMap<>();
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (Map.Entry<String, java.util.TreeMap<Double, Double>> e : chart.getValue().entrySet()) {
+                java.util.TreeMap<Double, Double> pts = e.getValue();
+                double[][] xy = new double[2][pts.size()];
+                int i = 0;
+                for (Map.Entry<Double, Double> p : pts.entrySet()) {
+                    xy[0][i] = p.getKey();
+                    xy[1][i++] = p.getValue();
+                }
+                lo = Math.min(lo, pts.firstKey());
+                hi = Math.max(hi, pts.lastKey());
+                lines.put(e.getKey(), xy);
+            }
+            // an evaluator's reference value for the same metric ("floor/<metric>": two real sets) as a flat line
+            String component = chart.getKey().substring(0, chart.getKey().indexOf('/'));
+            String floorName = "floor/" + chart.getKey().substring(chart.getKey().indexOf('/') + 1);
+            for (RunResult.RunMetric m : finals) {
+                if (m.role().equals("evaluator") && m.component().equals(component) && m.metric().name().equals(floorName)
+                        && Double.isFinite(m.metric().value())) {
+                    lines.put("floor (real vs real)", new double[][] {{lo, hi}, {m.metric().value(), m.metric().value()}});
+                }
+            }
+            String metric = chart.getKey().substring(chart.getKey().indexOf('/') + 1);
+            long same = charts.keySet().stream().filter(k -> k.substring(k.indexOf('/') + 1).equals(metric)).count();
+            String file = (same > 1 ? chart.getKey() : metric).replaceAll("[^A-Za-z0-9_.-]", "_") + "-vs-steps.png";
+            Plots.writePng(Plots.lineChart(lines, dataName + ": " + chart.getKey() + " against sampling steps",
+                    "log10 of sampling steps"), RunStore.inside(dir, file));
+        }
     }
 
     /** The curves of the earlier invocations of a resumed run, from its metrics log. */

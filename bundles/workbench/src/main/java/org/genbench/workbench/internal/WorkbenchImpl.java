@@ -248,13 +248,14 @@ public final class WorkbenchImpl implements Workbench {
         return workspace;
     }
 
-    /** The genbench bundles of the platform itself (api, tensor, workbench) for provenance. */
+    /** The genbench bundles of the platform itself (api, tensor, stats, workbench) for provenance. */
     private Map<String, String> platformBundles() {
         Map<String, String> out = new LinkedHashMap<>();
         if (context != null) {
             for (Bundle b : context.getBundles()) {
                 String bsn = b.getSymbolicName();
-                if (bsn != null && Set.of("org.genbench.api", "org.genbench.tensor", "org.genbench.workbench").contains(bsn)) {
+                if (bsn != null && Set.of("org.genbench.api", "org.genbench.tensor", "org.genbench.stats",
+                        "org.genbench.workbench").contains(bsn)) {
                     out.put(bsn, b.getVersion().toString());
                 }
             }

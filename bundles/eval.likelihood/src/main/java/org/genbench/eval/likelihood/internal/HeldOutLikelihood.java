@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import org.apache.arrow.memory.ArrowBuf;
+import org.genbench.api.BlockGibbs;
 import org.genbench.api.DataInfo;
 import org.genbench.api.Dataset;
 import org.genbench.api.Dequantization;
@@ -23,6 +24,10 @@ import org.genbench.api.RunContext;
 import org.genbench.api.SampleResult;
 import org.genbench.api.tensor.DType;
 import org.genbench.api.tensor.Tensor;
+import org.genbench.stats.AisResult;
+import org.genbench.stats.AisSettings;
+import org.genbench.stats.BlockGibbsAis;
+import org.genbench.stats.EnergyAis;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -253,7 +258,7 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
                 && energyCap.isPresent())) {
             Energy energy = energyCap.orElseThrow(() -> new IllegalArgumentException("estimator 'ais' needs a model"
                     + " with Energy; " + model.getClass().getSimpleName() + " has none"));
-            return aisEstimator(energy, config, data, x, dequantize, context);
+            return aisEstimator(energy, model, config, data, x, dequantize, context);
         }
         if (wanted.equals("exact") && exact.isEmpty()) {
             throw new IllegalArgumentException("estimator 'exact' needs a model with LogDensity; "
@@ -292,28 +297,41 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
             public String label() {
                 return name;
             }
+
+            public Map<String, Object> protocol() {
+                return bound.boundProtocol();
+            }
         };
     }
 
-    private static Estimator aisEstimator(Energy energy, Config config, Dataset data, Tensor x, boolean dequantize,
-            RunContext context) {
-        AnnealedImportanceSampling.Settings settings = new AnnealedImportanceSampling.Settings(config.aisDistributions(),
-                config.aisChains(), config.aisSchedule());
+    private static Estimator aisEstimator(Energy energy, Model model, Config config, Dataset data, Tensor x,
+            boolean dequantize, RunContext context) {
+        AisSettings settings = new AisSettings(config.aisDistributions(), config.aisChains(), config.aisSchedule());
         DataInfo info = data.info();
         // The base is fitted to training data when there is some, so the test set does not shape its own score.
         Tensor reference = data.splits().contains("train") ? data.split("train").x() : x;
         boolean binary = DataInfo.BINARY.equals(info.kind());
         long[] shape = x.shape();
         long[] sampleShape = java.util.Arrays.copyOfRange(shape, 1, shape.length);
-        DType type = x.dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
-        // The energy is defined where the model sees data: on dequantized values when the data is dequantized.
-        java.util.function.DoubleUnaryOperator toModelSpace = dequantize ? v -> (v + 0.5) / 256 : v -> v;
-        AnnealedImportanceSampling.Result r = new AnnealedImportanceSampling(energy, sampleShape, type,
-                context.allocator()).logPartition(reference, toModelSpace, binary, settings, context.rng().split("ais"),
-                context::isCancelled);
-        Map<String, Object> protocol = r.protocol(settings);
+        Rng rng = context.rng().split("ais");
+        AisResult r;
+        Optional<BlockGibbs> gibbs = model.as(BlockGibbs.class);
+        if (gibbs.isPresent() && !dequantize) {
+            // A bipartite model: exact block-Gibbs sweeps between a factorized base and the model (its energy is the
+            // free energy, which the sweeps' path ends at).
+            r = BlockGibbsAis.logPartition(gibbs.get(), sampleShape, BlockGibbsAis.columnMeans(reference),
+                    reference.rows(), settings, rng, context.allocator(), context::isCancelled);
+        } else {
+            DType type = x.dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
+            // The energy is defined where the model sees data: on dequantized values when the data is dequantized.
+            java.util.function.DoubleUnaryOperator toModelSpace = dequantize ? v -> (v + 0.5) / 256 : v -> v;
+            r = new EnergyAis(energy, sampleShape, type, context.allocator()).logPartition(reference, toModelSpace,
+                    binary, settings, rng, context::isCancelled);
+        }
+        Map<String, Object> protocol = r.protocol();
         String label = "ais(distributions=" + settings.distributions() + ", chains=" + settings.chains() + ", schedule="
-                + settings.schedule() + ")";
+                + settings.schedule() + ", kernel=" + (gibbs.isPresent() && !dequantize ? "block-gibbs" : "metropolis")
+                + ")";
         return new Estimator() {
             public Tensor score(Tensor batch) {
                 try (Tensor e = energy.energy(batch)) {

@@ -21,7 +21,7 @@ import org.genbench.api.Requirement;
 import org.genbench.api.RunContext;
 import org.genbench.api.SampleResult;
 import org.genbench.api.tensor.Tensor;
-import org.genbench.sampler.mcmc.diagnostics.McmcDiagnostics;
+import org.genbench.stats.McmcDiagnostics;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -30,7 +30,7 @@ import org.osgi.service.component.annotations.Component;
  * are named per sampler ({@code hmc/rhat_max}) so several samplers of one run stay apart. Single-chain (independent)
  * sample sets are skipped: R-hat compares chains and needs several.
  *
- * <p>The formulas are those of {@link McmcDiagnostics}, which sampler.mcmc exports, so the numbers a sampler reports
+ * <p>The formulas are those of {@link McmcDiagnostics}, from the stats library, so the numbers a sampler reports
  * about itself and the ones this evaluator reports agree by construction. A full per-dimension table is written to
  * this component's output directory as {@code <sampler>.csv}.
  */

@@ -13,7 +13,7 @@ import org.genbench.api.RunContext;
 import org.genbench.api.SampleResult;
 import org.genbench.api.tensor.DType;
 import org.genbench.api.tensor.Tensor;
-import org.genbench.sampler.mcmc.diagnostics.McmcDiagnostics;
+import org.genbench.stats.McmcDiagnostics;
 
 /**
  * What the three samplers share: starting points, warmup with step-size adaptation, thinning, storing draws

@@ -44,6 +44,7 @@ final class Target implements AutoCloseable {
 
     /** log p from LogDensity when the model has it (normalized, so comparable across runs), else -E. */
     static Target density(Model model, int chains, BufferAllocator allocator) {
+        continuous(model);
         long[] shape = model.data().sampleShape();
         if (model instanceof LogDensity d) {
             return new Target(d::logDensity, 1, null, 0, "LogDensity", chains, shape, allocator);
@@ -59,6 +60,7 @@ final class Target implements AutoCloseable {
      * each other; otherwise LogDensity for the value and Score for the gradient.
      */
     static Target densityWithGradient(Model model, int chains, BufferAllocator allocator) {
+        continuous(model);
         long[] shape = model.data().sampleShape();
         if (model instanceof Energy e) {
             return new Target(e::energy, -1, e::energyGradient, -1, "Energy", chains, shape, allocator);
@@ -71,11 +73,23 @@ final class Target implements AutoCloseable {
 
     /** -E and -dE/dx only. */
     static Target energy(Model model, int chains, BufferAllocator allocator) {
+        continuous(model);
         if (model instanceof Energy e) {
             return new Target(e::energy, -1, e::energyGradient, -1, "Energy", chains, model.data().sampleShape(),
                     allocator);
         }
         throw missing(model, "Energy");
+    }
+
+    /**
+     * These samplers move real-valued states; on a model of binary data (an RBM's free energy is defined between the
+     * corners of the cube too) they would sample a distribution the model does not define.
+     */
+    private static void continuous(Model model) {
+        if (org.genbench.api.DataInfo.BINARY.equals(model.data().kind())) {
+            throw new IllegalArgumentException("this sampler moves continuous states, but " + model.data().name()
+                    + " is binary data; sample a binary model with gibbs (BlockGibbs) or ancestral sampling");
+        }
     }
 
     private static IllegalArgumentException missing(Model model, String needed) {

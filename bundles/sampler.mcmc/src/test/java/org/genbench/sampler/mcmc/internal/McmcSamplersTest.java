@@ -32,7 +32,7 @@ import org.genbench.api.Sampler;
 import org.genbench.api.Score;
 import org.genbench.api.tensor.DType;
 import org.genbench.api.tensor.Tensor;
-import org.genbench.sampler.mcmc.diagnostics.McmcDiagnostics;
+import org.genbench.stats.McmcDiagnostics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -535,5 +535,36 @@ class McmcSamplersTest {
         public long parameterCount() {
             return m.parameterCount();
         }
+    }
+
+    /**
+     * The issue's reference: R-hat below 1.01 for MALA on a known target, the free energy of a Gaussian-Bernoulli RBM
+     * (a mixture of 8 Gaussians with exact moments), and its moments recovered; a binary RBM is refused.
+     */
+    @Test
+    void malaOnAnRbmFreeEnergyConvergesToTheExactMixture() {
+        org.genbench.testing.TestRbm rbm = new org.genbench.testing.TestRbm(2, 3, true, 0.6, 1.0, 3);
+        try (SampleResult r = run("mala", rbm, 4, 4000, 1000, null, new TestRunContext(12, allocator))) {
+            Map<String, Metric> d = r.diagnostics().stream().collect(Collectors.toMap(Metric::name, Function.identity()));
+            assertTrue(d.get("split_rhat_max").value() < 1.01, "R-hat " + d.get("split_rhat_max").value());
+            double[] x = r.samples().toDoubleArray();
+            double[] mean = rbm.exactMean();
+            double[] cov = rbm.exactCovariance();
+            for (int i = 0; i < 2; i++) {
+                double[][] chains = new double[4][4000];
+                double s = 0;
+                for (int c = 0; c < 4; c++) {
+                    for (int k = 0; k < 4000; k++) {
+                        chains[c][k] = x[(c * 4000 + k) * 2 + i];
+                        s += chains[c][k] / 16000;
+                    }
+                }
+                assertEquals(mean[i], s, 4 * Math.sqrt(cov[i * 3] / McmcDiagnostics.ess(chains)), "mean of x_" + i);
+            }
+        }
+        org.genbench.testing.TestRbm binary = new org.genbench.testing.TestRbm(3, 2, false, 1, 1.0, 4);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> run("mala", binary, 2, 10, 0, null, new TestRunContext(1, allocator)));
+        assertTrue(e.getMessage().contains("binary data; sample a binary model with gibbs"), e.getMessage());
     }
 }

@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""One markdown row per run directory given: model, trainer, test log-likelihood with its kind and standard error,
+AIS log Z, FID, and training time, from the run's spec.json, metrics.json and run.json."""
+import json
+import os
+import sys
+
+
+def metric(metrics, component, name):
+    for m in metrics:
+        if m.get("component") == component and m.get("name") == name:
+            return m
+    return None
+
+
+def main(runs):
+    print("| run | model | trainer | test log-likelihood (nats) | estimate | log Z (top layer for a DBN) | FID | training s |")
+    print("|---|---|---|---|---|---|---|---|")
+    for run in runs:
+        spec = json.load(open(os.path.join(run, "spec.json")))
+        metrics = json.load(open(os.path.join(run, "metrics.json")))["metrics"]
+        info = json.load(open(os.path.join(run, "run.json")))
+        model = spec["model"]
+        trainer = spec["trainer"]
+        mc = model.get("config", {})
+        tc = trainer.get("config", {})
+        hidden = mc.get("hidden")
+        model_s = "%s %s" % (model["type"], "-".join(map(str, hidden)) if isinstance(hidden, list) else hidden)
+        trainer_s = "%s k=%s, %s updates%s" % (trainer["type"], tc.get("k"), tc.get("steps"),
+                                              " per layer" if model["type"] == "dbn" else "")
+        ll = metric(metrics, "loglik", "test_loglik")
+        se = metric(metrics, "loglik", "test_loglik_se")
+        proto = ll["protocol"] if ll else {}
+        if ll and ll["kind"] == "ais":
+            est = "AIS, %d distributions x %d chains" % (proto["ais_intermediate_distributions"], proto["ais_chains"])
+            logz = "%.2f ± %.2f" % (proto["ais_log_z"], proto["ais_log_z_se"])
+        elif ll:
+            est = "bound: " + str(proto.get("estimator"))
+            logz = "%.2f ± %.2f" % (proto["top_log_z"], proto["top_log_z_se"]) if "top_log_z" in proto else "-"
+        else:
+            est, logz = "-", "-"
+        fid = metric(metrics, "fid", "fid")
+        seconds = info.get("phases", {}).get("train") or info.get("seconds", {}).get("train")
+        print("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            os.path.basename(run), model_s, trainer_s,
+            "%.2f ± %.2f" % (ll["value"], se["value"]) if ll else "-", est, logz,
+            "%.1f" % fid["value"] if fid else "-", "%.0f" % seconds if seconds else "-"))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
