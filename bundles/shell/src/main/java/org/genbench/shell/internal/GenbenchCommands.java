@@ -7,7 +7,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.genbench.api.spec.ExperimentSpec;
 import org.genbench.host.HostCommand;
@@ -18,6 +17,7 @@ import org.genbench.workbench.RunResult;
 import org.genbench.workbench.RunSummary;
 import org.genbench.workbench.SpecException;
 import org.genbench.workbench.Workbench;
+import org.genbench.workbench.compare.Comparison;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -104,10 +104,7 @@ public final class GenbenchCommands implements HostCommand {
             dirs.add(dir);
         }
         try {
-            RunComparison comparison = RunComparison.read(dirs);
-            table(comparison.rows(), out);
-            out.println();
-            comparison.legend().forEach(out::println);
+            Comparison.read(dirs).print(out);
             return 0;
         } catch (IOException e) {
             err.println("cannot compare: " + e.getMessage());
@@ -256,34 +253,10 @@ public final class GenbenchCommands implements HostCommand {
     }
 
     static String format(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e9) {
-            return Long.toString((long) v);
-        }
-        return String.format(Locale.ROOT, Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6 ? "%.4f" : "%.4e", v);
+        return Comparison.format(v);
     }
 
     static void table(List<String[]> rows, PrintStream out) {
-        int cols = rows.get(0).length;
-        int[] width = new int[cols];
-        for (String[] r : rows) {
-            for (int i = 0; i < cols; i++) {
-                width[i] = Math.max(width[i], r[i].length());
-            }
-        }
-        for (int row = 0; row < rows.size(); row++) {
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < cols; i++) {
-                String cell = rows.get(row)[i];
-                sb.append(i == cols - 1 ? cell : String.format("%-" + width[i] + "s  ", cell));
-            }
-            out.println(sb.toString().stripTrailing());
-            if (row == 0) {
-                StringBuilder rule = new StringBuilder();
-                for (int i = 0; i < cols; i++) {
-                    rule.append("-".repeat(width[i])).append(i == cols - 1 ? "" : "  ");
-                }
-                out.println(rule);
-            }
-        }
+        Comparison.table(rows, out);
     }
 }

@@ -1,4 +1,4 @@
-package org.genbench.shell.internal;
+package org.genbench.workbench.compare;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,7 +16,7 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class RunComparisonTest {
+class ComparisonTest {
     @TempDir
     Path runs;
 
@@ -42,7 +42,7 @@ class RunComparisonTest {
         Path b = run("b", "quick", 2, 8, metric("loglik", "test_loglik", -2.7, "exact") + ","
                 + metric("hmc", "acceptance_rate", 0.9, "mcmc"));
         Path c = run("c", "quick", 3, 8, metric("loglik", "test_loglik", -2.9, "exact"));
-        RunComparison cmp = RunComparison.read(List.of(a, b, c));
+        Comparison cmp = Comparison.read(List.of(a, b, c));
         assertEquals(1, cmp.groups().size());
         List<String[]> rows = cmp.rows();
         assertEquals(List.of("metric", "kind", "#1 seed 1", "#2 seed 2", "#3 seed 3",
@@ -61,7 +61,7 @@ class RunComparisonTest {
         Path b = run("b", "k4", 1, 4, metric("loglik", "test_loglik", -3.0, "exact"));
         Path c = run("c", "k8", 2, 8, metric("loglik", "test_loglik", -2.6, "exact"));
         Path d = run("d", "k4", 5, 4, metric("loglik", "test_loglik", -3.2, "exact"));
-        RunComparison cmp = RunComparison.read(List.of(a, b, c, d));
+        Comparison cmp = Comparison.read(List.of(a, b, c, d));
         assertEquals(2, cmp.groups().size());
         String[] header = cmp.rows().get(0);
         assertEquals("k8 [#1,#3] mean ± sd (n=2)", header[6]);
@@ -70,7 +70,7 @@ class RunComparisonTest {
         assertEquals("-2.5500 ± 0.0707", row[6]);
         assertEquals("-3.1000 ± 0.1414", row[7]);
 
-        RunComparison different = RunComparison.read(List.of(a, b));
+        Comparison different = Comparison.read(List.of(a, b));
         assertTrue(different.groups().isEmpty());
         assertEquals(4, different.rows().get(0).length, "metric, kind and one column per run, no mean");
         assertTrue(different.legend().contains("no two runs share a spec but for the seed: no means"));
@@ -80,16 +80,40 @@ class RunComparisonTest {
     void nonFiniteValuesStayNonFinite() throws IOException {
         Path a = run("a", "q", 1, 8, "{\"component\": \"mcmc\", \"name\": \"mala/rhat_max\", \"value\": \"NaN\", \"kind\": \"mcmc\"}");
         Path b = run("b", "q", 2, 8, metric("mcmc", "mala/rhat_max", 1.5, "mcmc"));
-        String[] row = RunComparison.read(List.of(a, b)).rows().get(1);
+        String[] row = Comparison.read(List.of(a, b)).rows().get(1);
         assertEquals("NaN", row[2]);
         assertEquals("NaN ± NaN", row[4]);
+    }
+
+    @Test
+    void nonFiniteValuesWrittenAsNullWithTheirNameAreRead() throws IOException {
+        Path a = run("a", "q", 1, 8, "{\"component\": \"mcmc\", \"name\": \"r\", \"value\": null, \"nonFinite\": \"Infinity\", \"kind\": \"mcmc\"}");
+        Path b = run("b", "q", 2, 8, "{\"component\": \"mcmc\", \"name\": \"r\", \"value\": null, \"nonFinite\": \"-Infinity\", \"kind\": \"mcmc\"}");
+        Comparison cmp = Comparison.read(List.of(a, b));
+        assertEquals(Double.POSITIVE_INFINITY, cmp.runs().get(0).metrics().get("mcmc/r").value());
+        assertEquals(Double.NEGATIVE_INFINITY, cmp.runs().get(1).metrics().get("mcmc/r").value());
+    }
+
+    @Test
+    void statsAreTheGroupsMeanAndSampleSd() throws IOException {
+        Path a = run("a", "q", 1, 8, metric("loglik", "test_loglik", 1.0, "exact"));
+        Path b = run("b", "q", 2, 8, metric("loglik", "test_loglik", 2.0, "exact"));
+        Path c = run("c", "q", 3, 8, metric("loglik", "test_loglik", 4.0, "exact"));
+        Comparison cmp = Comparison.read(List.of(a, b, c));
+        Comparison.Stats s = cmp.stats(cmp.groups().get(0), "loglik/test_loglik").orElseThrow();
+        // numpy: np.mean([1,2,4]) = 2.3333333333333335, np.std([1,2,4], ddof=1) = 1.5275252316519465
+        assertEquals(2.3333333333333335, s.mean(), 1e-15);
+        assertEquals(1.5275252316519465, s.sd(), 1e-15);
+        assertEquals(3, s.n());
+        assertEquals("q", cmp.groups().get(0).name());
+        assertEquals(List.of("loglik/test_loglik"), cmp.metricNames());
     }
 
     @Test
     void aDirectoryWithoutMetricsIsNamed() throws IOException {
         Path a = run("a", "q", 1, 8, "");
         Files.delete(a.resolve("metrics.json"));
-        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> RunComparison.read(List.of(a)));
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> Comparison.read(List.of(a)));
         assertTrue(e.getMessage().contains("metrics.json"), e.getMessage());
     }
 
@@ -97,10 +121,10 @@ class RunComparisonTest {
     void theTablePrintsAlignedWithALegend() throws IOException {
         Path a = run("20260101-000000-q", "q", 1, 8, metric("loglik", "test_loglik", -2.5, "exact"));
         Path b = run("20260101-000001-q", "q", 2, 8, metric("loglik", "test_loglik", -2.7, "exact"));
-        RunComparison cmp = RunComparison.read(List.of(a, b));
+        Comparison cmp = Comparison.read(List.of(a, b));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            GenbenchCommands.table(cmp.rows(), out);
+            Comparison.table(cmp.rows(), out);
             cmp.legend().forEach(out::println);
         }
         List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
