@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  */
 final class Fields {
     private static final Pattern PATH = Pattern.compile(
-            "^\\s*(?:invalid spec: )?(?:[^:]*: )?'?(name|seed|dataset|model|trainer|samplers\\[\\d+]|evaluators\\[\\d+])(?=[\\s.'(:\\[]|$)");
+            "^\\s*(?:invalid spec: )?(?:\\S+\\.json: )?'?(name|seed|dataset|model|trainer|samplers\\[\\d+]|evaluators\\[\\d+])(?=[\\s.'(:\\[]|$)");
     private static final Pattern ROLE = Pattern.compile(
             "\\b(dataset|model|trainer|sampler|evaluator) '([^']*)'");
     private static final Pattern ANY_PATH = Pattern.compile(
@@ -25,12 +25,12 @@ final class Fields {
 
     /** The form field {@code message} is about, given the spec ({@code null} if it could not be parsed). */
     static String of(String message, JsonNode spec) {
+        if (MISSING_TRAINER.matcher(message).find()) {
+            return "trainer";
+        }
         Matcher m = PATH.matcher(message);
         if (m.find()) {
             return m.group(1);
-        }
-        if (MISSING_TRAINER.matcher(message).find()) {
-            return "trainer";
         }
         Matcher quoted = ANY_PATH.matcher(message);
         if (quoted.find()) {
