@@ -33,7 +33,7 @@ public final class Main {
         Path home = Path.of(System.getProperty("genbench.home", "."));
         Path workspace = home.resolve("workspace");
         List<String> features = new ArrayList<>(HostConfig.DEFAULT_FEATURES);
-        while (!args.isEmpty() && args.get(0).startsWith("--")) {
+        while (!args.isEmpty() && args.get(0).startsWith("--") && !isHelp(args.get(0))) {
             String opt = args.remove(0);
             if (args.isEmpty()) {
                 throw new IllegalArgumentException(opt + " needs a value");
@@ -44,9 +44,28 @@ public final class Main {
                 default -> throw new IllegalArgumentException("unknown option " + opt + " (known: --workspace, --features)");
             }
         }
-        if (args.isEmpty() || args.get(0).equals("help") || args.get(0).equals("--help")) {
+        if (args.isEmpty() || args.get(0).equals("help") || isHelp(args.get(0))
+                || (args.size() > 1 && isHelp(args.get(1)))) {
             System.out.println(usage());
             return args.isEmpty() ? 1 : 0;
+        }
+        if (args.get(0).equals("new-plugin")) {
+            return NewPlugin.run(args.subList(1, args.size()), home, System.out);
+        }
+        if (args.get(0).equals("serve")) {
+            Serve serve = Serve.parse(args.subList(1, args.size()));
+            try (Host host = Host.start(serve.configure(new HostConfig(home, workspace, features, null)))) {
+                host.commands(Duration.ofSeconds(60));
+                serve.awaitReady(30_000, System.err);
+                System.out.println("genbench dashboard: " + serve.url());
+                if (!serve.loopback()) {
+                    System.out.println("  bound to " + serve.bind() + ": reachable from other machines"
+                            + (serve.token().equals("none") ? " WITHOUT a token" : " (with the token)"));
+                }
+                System.out.println("  workspace " + workspace.toAbsolutePath().normalize() + "; Ctrl-C to stop");
+                host.waitForStop();
+                return 0;
+            }
         }
         boolean shell = args.get(0).equals("shell");
         if (shell && !features.contains("console")) {
@@ -64,6 +83,10 @@ public final class Main {
         }
     }
 
+    static boolean isHelp(String arg) {
+        return arg.equals("--help") || arg.equals("-h");
+    }
+
     static String usage() {
         return """
                 usage: genbench [--workspace DIR] [--features core,classic] VERB
@@ -74,6 +97,9 @@ public final class Main {
                   runs          past runs with their final metrics
                   compare RUN.. one table of several runs' metrics, mean and sd over runs that differ only by seed
                   shell         the Gogo console with the same verbs (genbench:run, genbench:list, ...)
+                  serve         the web dashboard on http://127.0.0.1:8077/?token=... (serve [--port N] [--bind ADDR] [--no-token])
+                  new-plugin NAME [--dir DIR] [--package P]
+                                a standalone Maven project for a plug-in bundle, built against the published api
                   notebook      Jupyter with the genbench Java kernel (bin/genbench notebook [--install-only])
                   bench         the benchmark command (bench/run.sh)
                 Bundles dropped into WORKSPACE/plugins/ are installed and started while the workbench runs.""";
