@@ -10,7 +10,8 @@ import java.util.Map;
  * {@code plugins/} (watched) and {@code runs/}.
  */
 public record HostConfig(Path home, Path workspace, List<String> features, Map<String, String> properties) {
-    public static final List<String> DEFAULT_FEATURES = List.of("core", "classic");
+    /** Every shipped feature but the console and the dashboard (their verbs add them): see {@link Features}. */
+    public static final List<String> DEFAULT_FEATURES = List.of(Features.DEFAULT);
 
     public HostConfig {
         home = home.toAbsolutePath().normalize();

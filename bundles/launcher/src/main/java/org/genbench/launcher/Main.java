@@ -89,7 +89,7 @@ public final class Main {
 
     static String usage() {
         return """
-                usage: genbench [--workspace DIR] [--features core,classic] VERB
+                usage: genbench [--workspace DIR] [--features F,...] VERB
                   run SPEC...   compose and run experiment specs (JSON), writing workspace/runs/<id>/
                   check SPEC... compose only: report missing components, bad settings, missing capabilities
                   list          installed components with their capabilities and bundle versions
@@ -102,6 +102,8 @@ public final class Main {
                                 a standalone Maven project for a plug-in bundle, built against the published api
                   notebook      Jupyter with the genbench Java kernel (bin/genbench notebook [--install-only])
                   bench         the benchmark command (bench/run.sh)
+                --features F,...     bundle sets from features/ (default: every one but console and web, which
+                                     shell and serve add): core, data, classic, deep, eval, ...
                 Bundles dropped into WORKSPACE/plugins/ are installed and started while the workbench runs.""";
     }
 }
