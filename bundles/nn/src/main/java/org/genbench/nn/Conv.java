@@ -3,6 +3,7 @@ package org.genbench.nn;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.genbench.nn.internal.Dnnl;
 
 /**
  * Convolutions and resampling on NCHW arrays, as PyTorch defines them: {@code conv2d} (weights [out, in, kh, kw]),
@@ -56,6 +57,13 @@ public final class Conv {
         if (h + 2 * pad < w.dim(2) || wd + 2 * pad < w.dim(3)) {
             throw new IllegalArgumentException("conv2d kernel " + w.dim(2) + "x" + w.dim(3) + " larger than the padded input "
                     + h + "x" + wd);
+        }
+        if (x.dtype() == DType.F32) {
+            Dnnl.Key key = new Dnnl.Key(false, x.dim(0), x.dim(1), h, wd, w.dim(0), w.dim(2), w.dim(3), stride, pad, 0,
+                    bias != null);
+            if (Dnnl.plan(key) != 0) {
+                return throughDnnl("conv2d", key, x, w, bias, new int[] {x.dim(0), w.dim(0), oh, ow});
+            }
         }
         Geometry geo = new Geometry(x.dim(1), h, wd, w.dim(2), w.dim(3), stride, pad, oh, ow);
         // [o, kh, kw, c] as rows of the patch layout: one recorded permute carries the weight's gradient back
@@ -147,6 +155,13 @@ public final class Conv {
         if (oh < 1 || ow < 1) {
             throw new IllegalArgumentException("convTranspose2d output would be " + oh + "x" + ow);
         }
+        if (x.dtype() == DType.F32) {
+            Dnnl.Key key = new Dnnl.Key(true, x.dim(0), x.dim(1), h, wd, w.dim(1), w.dim(2), w.dim(3), stride, pad,
+                    outputPad, bias != null);
+            if (Dnnl.plan(key) != 0) {
+                return throughDnnl("conv_transpose2d", key, x, w, bias, new int[] {x.dim(0), w.dim(1), oh, ow});
+            }
+        }
         // the convolution whose input gradient this is: its input is [o, oh, ow], its output positions h x w
         Geometry geo = new Geometry(w.dim(1), oh, ow, w.dim(2), w.dim(3), stride, pad, h, wd);
         NdArray wt = F.permute(w, 0, 2, 3, 1); // [c, kh, kw, o]
@@ -199,6 +214,41 @@ public final class Conv {
                 }
                 if (bias != null && g.needs(bias)) {
                     accumulateBias(g, gyh, bias);
+                }
+            });
+        }
+        return y;
+    }
+
+    /**
+     * A (transposed) convolution of float32 arrays through oneDNN: the arrays stay in PyTorch's layouts (NCHW,
+     * weights [out, in, kh, kw] or [in, out, kh, kw]) and are pinned for each call; gradients are written or added in
+     * place.
+     */
+    private static NdArray throughDnnl(String op, Dnnl.Key key, NdArray x, NdArray w, NdArray bias, int[] outShape) {
+        NdArray y = NdArray.allocate(x.dtype(), false, outShape);
+        Dnnl.forward(Dnnl.plan(key), x.f(), w.f(), bias == null ? null : bias.f(), y.f());
+        Graph g = Autograd.tracking(x, w, bias);
+        if (g != null) {
+            Autograd.record(g, op, y, gy -> {
+                boolean nx = g.needs(x);
+                boolean nw = g.needs(w);
+                boolean nb = bias != null && g.needs(bias);
+                boolean xAdd = nx && !Autograd.gradFresh(x);
+                boolean wAdd = nw && !Autograd.gradFresh(w);
+                boolean bAdd = nb && !Autograd.gradFresh(bias);
+                float[] gx = nx ? Autograd.gradBuffer(g, x).f() : null;
+                float[] gw = nw ? Autograd.gradBuffer(g, w).f() : null;
+                float[] gb = nb ? Autograd.gradBuffer(g, bias).f() : null;
+                Dnnl.backward(Dnnl.plan(key), x.f(), w.f(), gy.f(), gx, xAdd, gw, wAdd, gb, bAdd);
+                if (nx) {
+                    Autograd.gradWritten(x);
+                }
+                if (nw) {
+                    Autograd.gradWritten(w);
+                }
+                if (nb) {
+                    Autograd.gradWritten(bias);
                 }
             });
         }

@@ -28,6 +28,8 @@ public final class Native {
     private static final String RESOURCE = "linux-x86_64/libgenbench_nn.so";
     private static final boolean AVAILABLE;
     private static final String STATUS;
+    private static final boolean DNNL;
+    private static final String DNNL_STATUS;
 
     static {
         String status;
@@ -46,6 +48,10 @@ public final class Native {
             } else {
                 ok = true;
                 status = "native kernels (pinned-array OpenBLAS products, libmvec transcendentals); OpenBLAS " + openblas;
+                Integer threads = Integer.getInteger("genbench.threads");
+                if (threads != null && threads > 0) {
+                    setThreads(threads);
+                }
             }
         } catch (Throwable e) {
             status = "native kernels unavailable (" + e.getClass().getSimpleName() + ": " + e.getMessage()
@@ -53,9 +59,53 @@ public final class Native {
         }
         AVAILABLE = ok;
         STATUS = status;
+        boolean dnnl = false;
+        String dnnlStatus;
+        if (!ok) {
+            dnnlStatus = "oneDNN convolutions unavailable: the native kernels are not loaded";
+        } else {
+            try {
+                String[] paths = dnnlPaths();
+                String error = dnnlInit(paths[0], paths[1]);
+                dnnl = error == null;
+                dnnlStatus = dnnl ? "oneDNN convolutions (" + paths[0] + ")"
+                        : "oneDNN convolutions unavailable (" + error + "); convolutions run on im2col + OpenBLAS";
+            } catch (Throwable e) {
+                dnnlStatus = "oneDNN convolutions unavailable (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+                        + "); convolutions run on im2col + OpenBLAS";
+            }
+        }
+        DNNL = dnnl;
+        DNNL_STATUS = dnnlStatus;
     }
 
-    private Native() {
+    /** True when convolutions run through oneDNN. */
+    public static boolean dnnlAvailable() {
+        return DNNL;
+    }
+
+    /** One line: whether convolutions use oneDNN, and why not. */
+    public static String dnnlStatus() {
+        return DNNL_STATUS;
+    }
+
+    /**
+     * libdnnl as JavaCPP's dnnl preset ships it, extracted to JavaCPP's cache (with the OpenMP runtime beside it, for
+     * its RUNPATH; a process that already loaded libgomp.so.1 keeps the one it has). Only the C library is used: the
+     * preset's Java bindings would drag in OpenCL's.
+     */
+    private static String[] dnnlPaths() throws IOException {
+        Class<?> preset = org.bytedeco.dnnl.global.dnnl.class; // a class literal: not initialized, nothing loaded
+        String dir = "/org/bytedeco/dnnl/linux-x86_64/";
+        java.net.URL lib = preset.getResource(dir + "libdnnl.so.3");
+        if (lib == null) {
+            throw new IOException("no libdnnl.so.3 for linux-x86_64 on the class path");
+        }
+        java.net.URL gomp = preset.getResource(dir + "libgomp.so.1");
+        if (gomp != null) {
+            org.bytedeco.javacpp.Loader.cacheResource(gomp);
+        }
+        return new String[] {org.bytedeco.javacpp.Loader.cacheResource(lib).getAbsolutePath(), null};
     }
 
     /** True when the native kernels are loaded and bound to OpenBLAS. */
@@ -133,6 +183,35 @@ public final class Native {
                              double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc);
 
     static native void unary(int op, float[] x, int xOff, float[] y, int yOff, int n);
+
+    private static native String dnnlInit(String dnnlPath, String gompPath);
+
+    /** Sets the OpenMP thread count of the runtime oneDNN uses. */
+    public static void setDnnlThreads(int n) {
+        if (DNNL) {
+            dnnlSetThreads(n);
+        }
+    }
+
+    private static native void dnnlSetThreads(int n);
+
+    /**
+     * A convolution plan (oneDNN primitives for forward and both backward passes at one shape): a handle, or a
+     * negative number (-status - 1) when oneDNN has no primitive for the shape.
+     */
+    static native long convPlan(boolean transposed, int n, int c, int h, int w, int o, int kh, int kw, int stride,
+                                int pad, int outPad, boolean bias);
+
+    static native void convFree(long plan);
+
+    static native String convImpl(long plan);
+
+    /** Returns oneDNN's status, 0 on success. */
+    static native int convForward(long plan, float[] x, float[] w, float[] b, float[] y);
+
+    /** Returns oneDNN's status, 0 on success; null outputs are not computed. */
+    static native int convBackward(long plan, float[] x, float[] w, float[] gy, float[] gx, boolean gxAdd, float[] gw,
+                                   boolean gwAdd, float[] gb, boolean gbAdd);
 
     static native void leakyRelu(float[] x, float[] y, int n, float slope);
 
