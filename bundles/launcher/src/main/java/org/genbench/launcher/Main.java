@@ -96,6 +96,10 @@ public final class Main {
                   resume RUN    rerun RUN in its directory, the trainer continuing from its newest checkpoint
                   runs          past runs with their final metrics
                   compare RUN.. one table of several runs' metrics, mean and sd over runs that differ only by seed
+                  sweep [--parallel N] SPEC
+                                the runs of a sweep spec (seeds x grid/list of settings) that have not completed, then
+                                the compare table (mean ± sd over seeds) and a plot in workspace/sweeps/<name>/
+                  sweep --spark MASTER SPEC   the same on Apache Spark (local[N], spark://..., yarn)
                   shell         the Gogo console with the same verbs (genbench:run, genbench:list, ...)
                   serve         the web dashboard on http://127.0.0.1:8077/?token=... (serve [--port N] [--bind ADDR] [--no-token])
                   new-plugin NAME [--dir DIR] [--package P]

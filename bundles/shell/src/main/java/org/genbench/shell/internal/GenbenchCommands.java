@@ -17,6 +17,7 @@ import org.genbench.workbench.RunResult;
 import org.genbench.workbench.RunSummary;
 import org.genbench.workbench.SpecException;
 import org.genbench.workbench.Workbench;
+import org.genbench.sweep.Sweeps;
 import org.genbench.workbench.compare.Comparison;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -33,19 +34,22 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=list",
         "osgi.command.function=runs",
         "osgi.command.function=resume",
-        "osgi.command.function=compare"})
+        "osgi.command.function=compare",
+        "osgi.command.function=sweep"})
 public final class GenbenchCommands implements HostCommand {
     private final Workbench workbench;
+    private final Sweeps sweeps;
 
     @Activate
-    public GenbenchCommands(@Reference Workbench workbench) {
+    public GenbenchCommands(@Reference Workbench workbench, @Reference Sweeps sweeps) {
         this.workbench = workbench;
+        this.sweeps = sweeps;
     }
 
     @Override
     public int execute(List<String> args, PrintStream out, PrintStream err) {
         if (args.isEmpty()) {
-            err.println("no verb given; verbs: run, check, resume, list, runs, compare");
+            err.println("no verb given; verbs: run, check, resume, list, runs, compare, sweep");
             return 2;
         }
         List<String> rest = args.subList(1, args.size());
@@ -56,9 +60,10 @@ public final class GenbenchCommands implements HostCommand {
             case "runs" -> runs(out, err);
             case "resume" -> resume(rest, out, err);
             case "compare" -> compare(rest, out, err);
+            case "sweep" -> SweepCommand.execute(sweeps, workbench.workspace(), rest, out, err);
             case "bench-handoff" -> HandoffBenchmark.run(out);
             default -> {
-                err.println("unknown verb '" + args.get(0) + "'; verbs: run, check, resume, list, runs, compare");
+                err.println("unknown verb '" + args.get(0) + "'; verbs: run, check, resume, list, runs, compare, sweep");
                 yield 2;
             }
         };
@@ -83,6 +88,10 @@ public final class GenbenchCommands implements HostCommand {
 
     public void resume(String runId) {
         resume(List.of(runId), System.out, System.out);
+    }
+
+    public void sweep(String... args) {
+        SweepCommand.execute(sweeps, workbench.workspace(), List.of(args), System.out, System.out);
     }
 
     public void compare(String... runs) {

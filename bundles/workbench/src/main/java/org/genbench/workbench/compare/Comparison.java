@@ -33,8 +33,11 @@ public final class Comparison {
         }
     }
 
-    /** A final metric's value and kind ({@code exact}, {@code bound}, {@code mcmc}, ...). */
-    public record Metric(double value, String kind) {
+    /**
+     * A final metric's value, kind ({@code exact}, {@code bound}, {@code mcmc}, ...) and the role of the component
+     * that reported it ({@code evaluator}, {@code trainer}, {@code sampler}; empty when the run did not say).
+     */
+    public record Metric(double value, String kind, String role) {
     }
 
     /** Runs whose specs differ at most in the seed; {@code label} names the group in the table's header. */
@@ -81,7 +84,7 @@ public final class Comparison {
         Map<String, Metric> metrics = new LinkedHashMap<>();
         for (JsonNode m : JSON.readTree(metricsFile.toFile()).path("metrics")) {
             metrics.putIfAbsent(m.path("component").asText() + "/" + m.path("name").asText(),
-                    new Metric(value(m), m.path("kind").asText("value")));
+                    new Metric(value(m), m.path("kind").asText("value"), m.path("role").asText("")));
         }
         return new Run(dir.getFileName().toString(), spec.path("name").asText(""), seed, metrics, withoutSeed);
     }
