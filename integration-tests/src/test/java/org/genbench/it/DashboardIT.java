@@ -52,9 +52,9 @@ class DashboardIT {
             {"name": "dash", "seed": 1,
              "dataset": {"type": "toy", "config": {"shape": "eight-gaussians", "train": 2000, "test": 500}},
              "model": {"type": "gmm", "config": {"components": 8}},
-             "trainer": {"type": "em", "config": {"maxIterations": 60}},
+             "trainer": {"type": "em", "config": {"maxIterations": 30}},
              "samplers": [{"type": "ancestral", "config": {"samples": 1000}},
-                          {"type": "hmc", "config": {"chains": 2, "draws": 200, "warmup": 100}}],
+                          {"type": "hmc", "config": {"chains": 2, "draws": 100, "warmup": 50}}],
              "evaluators": [{"type": "loglik"}]}""";
 
     @TempDir
