@@ -114,6 +114,28 @@ class SweepIT {
         }
     }
 
+    @Test
+    void theNotebookClientRunsASweepOfAnExperimentAndReadsItsTableAndPlot() throws Exception {
+        try (TestHost host = new TestHost(workspace)) {
+            org.genbench.notebook.Genbench g = org.genbench.notebook.Genbench.attach(host.host, TestHost.HOME, workspace);
+            org.genbench.notebook.Experiment e = org.genbench.notebook.Experiment.named("nb-sweep")
+                    .dataset("toy", Map.of("shape", "two-moons", "train", 400, "test", 200))
+                    .model("gmm", Map.of("components", 2)).trainer("em", Map.of("maxIterations", 5))
+                    .evaluator("loglik");
+            org.genbench.notebook.Sweep s = g.sweep(e, Map.of("model.config.components", List.of(1, 3)), 1, 2);
+            assertEquals(4, s.completed());
+            assertEquals(List.of("components-1", "components-3"), s.settings());
+            assertEquals(4, s.runs().size());
+            assertEquals(List.of("metric", "kind", "components-1", "components-3"), s.wide().columns());
+            org.genbench.notebook.Table t = s.table().where("metric", "loglik/test_loglik");
+            assertEquals(2, t.size());
+            assertEquals(2, ((Number) t.get(0, "n")).intValue());
+            assertTrue(s.plot() != null);
+            // Run again: nothing to do, the same table.
+            assertEquals(s.wide(), g.sweep(e, Map.of("model.config.components", List.of(1, 3)), 1, 2).wide());
+        }
+    }
+
     /** Waits until two or more points completed and another is under way with its run directory; returns the records. */
     private static Map<String, JsonNode> awaitKillPoint(Path points, Process sweep) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
