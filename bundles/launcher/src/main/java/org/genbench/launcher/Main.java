@@ -20,7 +20,10 @@ public final class Main {
         try {
             code = run(new ArrayList<>(Arrays.asList(argv)));
         } catch (Exception e) {
-            System.err.println("genbench: " + e.getMessage());
+            System.err.println("genbench: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            if (System.getenv("GENBENCH_DEBUG") != null) {
+                e.printStackTrace();
+            }
             code = 2;
         }
         System.out.flush();
@@ -65,6 +68,28 @@ public final class Main {
                 System.out.println("  workspace " + workspace.toAbsolutePath().normalize() + "; Ctrl-C to stop");
                 host.waitForStop();
                 return 0;
+            }
+        }
+        if (args.get(0).equals("sweep") && args.contains("--spark")) {
+            List<String> rest = new ArrayList<>(args.subList(1, args.size()));
+            int at = rest.indexOf("--spark");
+            if (at + 1 >= rest.size()) {
+                throw new IllegalArgumentException("--spark needs a master: local[2], spark://host:7077, yarn");
+            }
+            String master = rest.get(at + 1);
+            rest.subList(at, at + 2).clear();
+            if (rest.size() != 1 || rest.get(0).startsWith("--")) {
+                throw new IllegalArgumentException("usage: sweep --spark MASTER SPEC");
+            }
+            Path spec = Path.of(rest.get(0));
+            if (!spec.isAbsolute() && !java.nio.file.Files.exists(spec)
+                    && java.nio.file.Files.exists(workspace.resolve("experiments").resolve(rest.get(0)))) {
+                spec = workspace.resolve("experiments").resolve(rest.get(0));
+            }
+            HostConfig config = new HostConfig(home, workspace, features, null);
+            try (Host host = Host.start(config)) {
+                host.commands(Duration.ofSeconds(60));
+                return SparkSweeps.sweep(master, host, config, spec.toAbsolutePath(), System.out, System.err);
             }
         }
         boolean shell = args.get(0).equals("shell");

@@ -310,6 +310,41 @@ public final class Genbench implements AutoCloseable {
     }
 
     /**
+     * The sweep on Apache Spark ({@code bin/genbench sweep --spark}): {@code local[N]} runs N points at a time in
+     * this kernel's JVM, on this workbench; a cluster master runs them on its executors (see docs/spark.md). The
+     * same spec gives the same runs and metrics as {@link #sweep(Path)}.
+     */
+    public Sweep sweep(Path specFile, String sparkMaster) {
+        if (host == null) {
+            throw new IllegalStateException("no workbench is running here (opened read-only); use Genbench.start()");
+        }
+        int status;
+        try {
+            status = org.genbench.launcher.SparkSweeps.sweep(sparkMaster, host,
+                    new HostConfig(home, workspace, HostConfig.DEFAULT_FEATURES, null), specFile.toAbsolutePath(),
+                    System.out, System.out);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("the Spark sweep failed: " + e.getMessage(), e);
+        }
+        String name;
+        try {
+            name = Experiment.JSON.readTree(Files.readString(specFile)).path("name").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Path dir = workspace.resolve("sweeps").resolve(name);
+        if (!Files.isRegularFile(dir.resolve("summary.json"))) {
+            throw new IllegalStateException("the Spark sweep wrote no results (status " + status + ")");
+        }
+        if (status != 0) {
+            System.out.println("genbench: some runs of the sweep did not complete; run it again to finish them");
+        }
+        return new Sweep(dir, workspace);
+    }
+
+    /**
      * A sweep of {@code base}: every combination of the grid's values (by setting path, e.g.
      * {@code "model.config.components"} or {@code "samplers[0].config.stepSize"}), each run once per seed.
      */
