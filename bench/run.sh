@@ -3,6 +3,7 @@
 #   1. EM time per iteration, genbench vs scikit-learn, on the same data and initial parameters
 #   2. boot-to-ready, jar-landed-to-usable (hot-load), and the cross-bundle tensor hand-off by size up to 1 GB
 #   3. FID of 10k samples, genbench vs numpy/scipy (pytorch-fid's formula)
+#   4. a sweep's wall time: sequential, --parallel 2 and Apache Spark local[2] (bench/spark_sweep.sh)
 # The training comparison with PyTorch is bench/torch_vs_genbench.sh (it installs Debian's python3-torch, ~1 GB).
 # Needs Debian's python3-sklearn for (1); installs it when missing and running as root.
 set -euo pipefail
@@ -24,3 +25,6 @@ mvn -q -B verify -pl integration-tests -Dgenbench.test.threads="$(nproc)" -Dgenb
 echo
 echo "== FID of 10k vs 10k samples: genbench vs numpy/scipy"
 bench/fid_vs_scipy.sh
+echo
+echo "== sweep of 2 settings x 3 seeds: sequential vs --parallel 2 vs Spark local[2]"
+bench/spark_sweep.sh

@@ -53,9 +53,20 @@ class SparkSweepIT {
     @Test
     void aSweepOnLocal2GivesExactlyTheMetricsOfTheLocalSweep() throws Exception {
         Path spark = scratch.resolve("spark");
-        String said = sparkSweep(spark, writeSpec("spark-sweep", SPEC), false);
-        assertTrue(said.contains("sweep spark-sweep on Spark (local[2,4]): 6 runs, 0 done, 6 to run"), said);
-        assertTrue(said.contains("Spark: 6 of 6 tasks completed"), said);
+        Path spec = writeSpec("spark-sweep", SPEC);
+        // From the notebook client, as a notebook would: g.sweep(spec, master) on the kernel's own workbench.
+        HostConfig config = HostConfig.of(TestHost.HOME, spark).withFeatures(List.of("core", "classic"));
+        org.genbench.notebook.Sweep sweep;
+        try (Host host = Host.start(config)) {
+            host.commands(Duration.ofSeconds(60));
+            sweep = org.genbench.notebook.Genbench.attach(host, TestHost.HOME, spark).sweep(spec, "local[2]");
+        }
+        assertEquals(6, sweep.completed());
+        assertEquals(6, sweep.total());
+        assertEquals(org.genbench.notebook.Sweep.open(local, "spark-sweep").table(), sweep.table(), "mean and sd per setting, exactly");
+        for (JsonNode p : points(spark, "spark-sweep").values()) {
+            assertEquals(1, p.path("attempts").asInt(), p.toString());
+        }
 
         Map<String, JsonNode> a = metricsByPoint(local, "spark-sweep");
         Map<String, JsonNode> b = metricsByPoint(spark, "spark-sweep");
@@ -75,8 +86,8 @@ class SparkSweepIT {
             assertTrue(Files.isRegularFile(spark.resolve("runs").resolve(p.path("run").asText()).resolve("samples/ancestral.arrow")));
         }
         // Run again: nothing is missing, so no Spark job starts, and the table is written again.
-        String again = sparkSweep(spark, writeSpec("spark-sweep", SPEC), false);
-        assertTrue(again.contains("6 runs, 6 done, 0 to run"), again);
+        String again = sparkSweep(spark, spec, false);
+        assertTrue(again.contains("sweep spark-sweep on Spark (local[2,4]): 6 runs, 6 done, 0 to run"), again);
         assertTrue(!again.contains("Spark: "), again);
     }
 
