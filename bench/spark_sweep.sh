@@ -49,5 +49,5 @@ else
 fi
 printf 'ratio sequential / parallel2: %.2f   sequential / spark local[2]: %.2f   (%d cores, load %s)\n' \
   "$(echo "${MED[sequential]} / ${MED[parallel2]}" | bc -l)" "$(echo "${MED[sequential]} / ${MED[spark2]}" | bc -l)" \
-  "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  "$(nproc --all)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 summary sequential
