@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The benchmark command (bin/genbench bench): figures that are not part of the default tests, printed side by side.
 #   1. EM time per iteration, genbench vs scikit-learn, on the same data and initial parameters
-#   2. boot-to-ready, jar-landed-to-usable (hot-load), and the cross-bundle tensor hand-off by size up to 1 GB
+#   2. boot-to-ready, jar-landed-to-usable (hot-load), and the tensor hand-off from a producer plug-in to a consumer
+#      plug-in through real workbench runs, by size up to 1 GB (bench.handoff.source -> bench.handoff.sink)
 #   3. FID of 10k samples, genbench vs numpy/scipy (pytorch-fid's formula)
-#   4. a sweep's wall time: sequential, --parallel 2 and Apache Spark local[2] (bench/spark_sweep.sh)
+#   4. the quickstart on an idle machine and beside two busy loops (bench/busy_machine.sh)
+#   5. a sweep's wall time: sequential, --parallel 2 and Apache Spark local[2] (bench/spark_sweep.sh)
 # The training comparison with PyTorch is bench/torch_vs_genbench.sh (it installs Debian's python3-torch, ~1 GB).
 # Needs Debian's python3-sklearn for (1); installs it when missing and running as root.
 set -euo pipefail
@@ -25,6 +27,9 @@ mvn -q -B verify -pl integration-tests -Dgenbench.test.threads="$(nproc)" -Dgenb
 echo
 echo "== FID of 10k vs 10k samples: genbench vs numpy/scipy"
 bench/fid_vs_scipy.sh
+echo
+echo "== quickstart idle vs two busy loops"
+bench/busy_machine.sh
 echo
 echo "== sweep of 2 settings x 3 seeds: sequential vs --parallel 2 vs Spark local[2]"
 bench/spark_sweep.sh

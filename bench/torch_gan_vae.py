@@ -4,16 +4,30 @@
 --model dcgan: trains the same DCGAN as genbench's model.gan (arch dcgan, latentDim 64,
 gChannels 64, dChannels 64, unconditional) with the same trainer settings (Adam 2e-4, betas 0.5/0.999, one D step on
 batch real + batch generated images, then one G step with the non-saturating loss) on the first N Fashion-MNIST
-training images, read from Debian's IDX files, shuffled per epoch without replacement (drop_last). Prints one line:
-  torch dcgan batch=B steps=S seconds=T samples_per_s=X
+training images, read from Debian's IDX files, shuffled per epoch without replacement (drop_last). In the generator
+step D's parameters are frozen (requires_grad_(False)), so G's backward pass computes no gradients for D, as careful
+PyTorch code does. Prints one line:
+  torch dcgan batch=B warmup=W steps=S seconds=T samples_per_s=X ...
 samples/s counts real images consumed, as the genbench side does. Debian's python3-torch, CPU only.
+
+The timed window is the genbench side's: one training run of W + S steps, timed from the end of step W to the end of
+step W + S (S steps after the same warm-up; CPU execution is synchronous, so a step has ended when its Python call
+returns).
+
+Debian's python3-torch is built with BLAS_INFO=generic: its products go to whatever libblas.so.3 the alternatives
+system points to, which on a fresh machine is the unoptimized reference BLAS (8x slower here than OpenBLAS). After a
+first product this script reads /proc/self/maps for the BLAS library actually loaded, prints it (with OpenBLAS's
+own configuration and core name when it is OpenBLAS), and refuses to time anything on the reference BLAS (exit 3).
 
 --model vae: the same MLP VAE as genbench's model.vae (hidden 256, latent 16, Bernoulli likelihood on images
 thresholded at 0.5; encoder relu(x W1 + b1) -> [mu, log var], decoder relu(z W3 + b3) -> logits; loss the batch mean of
 -(log p(x|z) - KL), Adam 1e-3), trained by the variational trainer's loop (per-epoch shuffles, one step per batch).
 """
 import argparse
+import ctypes
 import gzip
+import os
+import sys
 import time
 
 import numpy as np
@@ -55,7 +69,8 @@ class Discriminator(nn.Module):
         return self.fc(h.flatten(1))
 
 
-def train(data, steps, batch, latent, generator):
+def train(data, steps, batch, latent, generator, done):
+    """steps DCGAN steps; done(step) is called at the end of each (1-based) step."""
     G, D = Generator(latent), Discriminator()
     optG = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
     optD = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
@@ -76,11 +91,14 @@ def train(data, steps, batch, latent, generator):
         optD.zero_grad(set_to_none=True)
         d_loss.backward()
         optD.step()
+        D.requires_grad_(False)  # G's step needs gradients through D, not for D's parameters
         logits = D(G(torch.randn(batch, latent, generator=generator)))
         g_loss = F.softplus(-logits).mean()
         optG.zero_grad(set_to_none=True)
         g_loss.backward()
         optG.step()
+        D.requires_grad_(True)
+        done(step + 1)
     return d_loss.item()
 
 
@@ -104,7 +122,8 @@ class Vae(nn.Module):
         return (kl - recon).mean()
 
 
-def train_vae(data, steps, batch, generator):
+def train_vae(data, steps, batch, generator, done):
+    """steps VAE steps; done(step) is called at the end of each (1-based) step."""
     model = Vae()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
     n = data.shape[0]
@@ -117,7 +136,40 @@ def train_vae(data, steps, batch, generator):
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
+        done(step + 1)
     return loss.item()
+
+
+def blas():
+    """The BLAS library this process loaded for torch's products, from /proc/self/maps after a product."""
+    a = torch.randn(64, 64)
+    (a @ a).sum().item()
+    libs = set()
+    with open("/proc/self/maps") as f:
+        for line in f:
+            path = line.split()[-1] if len(line.split()) >= 6 else ""
+            name = os.path.basename(path)
+            if any(k in name for k in ("blas", "mkl_rt", "mkl_core", "blis", "atlas")) and "cublas" not in name:
+                libs.add(path)
+    described = []
+    reference = []
+    for path in sorted(libs):
+        real = os.path.realpath(path)
+        desc = real
+        try:
+            lib = ctypes.CDLL(path)
+            if hasattr(lib, "openblas_get_config"):
+                lib.openblas_get_config.restype = ctypes.c_char_p
+                lib.openblas_get_corename.restype = ctypes.c_char_p
+                desc += " [" + lib.openblas_get_config().decode().strip() + ", core " \
+                    + lib.openblas_get_corename().decode().strip() + ", " + str(lib.openblas_get_num_threads()) \
+                    + " threads]"
+            elif "openblas" not in real and "mkl" not in real and "blis" not in real and "atlas" not in real:
+                reference.append(real)
+        except OSError:
+            pass
+        described.append(desc)
+    return described, reference
 
 
 def main():
@@ -125,26 +177,39 @@ def main():
     p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     p.add_argument("--n", type=int, default=10000)
     p.add_argument("--steps", type=int, default=100)
-    p.add_argument("--warmup", type=int, default=10)
+    p.add_argument("--warmup", type=int, default=20)
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--model", choices=["dcgan", "vae"], default="dcgan")
     a = p.parse_args()
     if a.threads > 0:
         torch.set_num_threads(a.threads)
+    libs, reference = blas()
+    if not libs or reference:
+        print("torch: refusing to time PyTorch on " + (", ".join(reference) if reference else "no BLAS library")
+              + ": Debian's python3-torch calls whatever libblas.so.3 the alternatives system selects, and the"
+              " reference BLAS is several times slower than an optimized one. Install libopenblas0-pthread"
+              " (apt-get install libopenblas0-pthread; update-alternatives --config libblas.so.3-x86_64-linux-gnu).",
+              file=sys.stderr)
+        sys.exit(3)
     data = load(a.data, a.n)
     gen = torch.Generator().manual_seed(1)
+    stamps = {}
+
+    def done(step):
+        if step == a.warmup or step == a.warmup + a.steps:
+            stamps[step] = time.perf_counter()
+
+    total = a.warmup + a.steps
     if a.model == "vae":
         data = (data >= 0.5).float()  # genbench's fashion-mnist with binarize threshold 0.5
-        run = lambda steps: train_vae(data, steps, a.batch, gen)
+        loss = train_vae(data, total, a.batch, gen, done)
     else:
-        run = lambda steps: train(data, steps, a.batch, 64, gen)
-    run(a.warmup)
-    t0 = time.perf_counter()
-    loss = run(a.steps)
-    seconds = time.perf_counter() - t0
-    print(f"torch {a.model} batch={a.batch} steps={a.steps} seconds={seconds:.3f}"
-          f" samples_per_s={a.steps * a.batch / seconds:.1f} loss={loss:.3f} threads={torch.get_num_threads()}")
+        loss = train(data, total, a.batch, 64, gen, done)
+    seconds = stamps[total] - stamps[a.warmup]
+    print(f"torch {a.model} batch={a.batch} warmup={a.warmup} steps={a.steps} seconds={seconds:.3f}"
+          f" samples_per_s={a.steps * a.batch / seconds:.1f} threads={torch.get_num_threads()}"
+          f" loss={loss:.3f} blas={'|'.join(libs).replace(' ', '_')}")
 
 
 if __name__ == "__main__":

@@ -1,16 +1,27 @@
 #!/usr/bin/env bash
-# The same MLP VAE and the same DCGAN, same batch size, trained in PyTorch (bench/torch_gan_vae.py, Debian's
-# python3-torch, CPU) and in genbench (real workbench runs, TorchComparisonBenchmarkIT), in one run; prints samples/s
-# for both and their ratio (genbench / torch; above 1 means genbench is faster).
-#   THREADS=n   pins both sides to n OpenMP/BLAS threads (default 1: the fairest comparison on a shared machine)
-#   BATCH, GAN_STEPS, VAE_STEPS, N (training images) as below
-# Needs Debian's python3-torch and dataset-fashion-mnist; installs them when missing and running as root.
+# The same MLP VAE and the same DCGAN, same data (the first N Fashion-MNIST training images), same batch size, same
+# thread count, trained in PyTorch (bench/torch_gan_vae.py, Debian's python3-torch, CPU) and in genbench (real
+# workbench runs, TorchComparisonBenchmarkIT). Both sides time the same window: one run of WARMUP + STEPS steps, from
+# the end of step WARMUP to the end of step WARMUP + STEPS. Prints samples/s for both and their ratio (genbench /
+# torch; above 1 means genbench is faster), at 1 thread and at all cores.
+#   THREADS="1 2"   the thread counts to compare (default: 1 and nproc); both sides are pinned to each in turn
+#   BATCH, N, GAN_STEPS, GAN_WARMUP, VAE_STEPS, VAE_WARMUP as below
+# PyTorch must run on an optimized BLAS: Debian's python3-torch calls whatever libblas.so.3 the alternatives system
+# points to, and on a fresh machine that is the reference BLAS (measured here 8x slower for the VAE). This script
+# installs libopenblas0-pthread (when running as root), and torch_gan_vae.py prints the BLAS it loaded and refuses
+# to time on the reference BLAS. Needs Debian's python3-torch, libopenblas0-pthread and dataset-fashion-mnist;
+# installs them when missing and running as root.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-THREADS=${THREADS:-1} BATCH=${BATCH:-64} GAN_STEPS=${GAN_STEPS:-100} VAE_STEPS=${VAE_STEPS:-1000} N=${N:-10000}
-export OMP_NUM_THREADS="$THREADS" OPENBLAS_NUM_THREADS="$THREADS" MKL_NUM_THREADS="$THREADS"
+THREADS=${THREADS:-"1 $(nproc)"} BATCH=${BATCH:-64} N=${N:-10000}
+GAN_STEPS=${GAN_STEPS:-100} GAN_WARMUP=${GAN_WARMUP:-20} VAE_STEPS=${VAE_STEPS:-1000} VAE_WARMUP=${VAE_WARMUP:-200}
+if [ -n "${OPENBLAS_CORETYPE:-}" ]; then
+  echo "bench: OPENBLAS_CORETYPE is set ($OPENBLAS_CORETYPE); unset it: genbench must be measured as a user runs it" >&2
+  exit 1
+fi
 need=()
 /usr/bin/python3 -c 'import torch' 2>/dev/null || need+=(python3-torch)
+dpkg-query -W -f='${Status}' libopenblas0-pthread 2>/dev/null | grep -q 'install ok installed' || need+=(libopenblas0-pthread)
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
@@ -19,20 +30,39 @@ if [ ${#need[@]} -gt 0 ]; then
     echo "bench: needs ${need[*]} (apt-get install ${need[*]})" >&2; exit 1
   fi
 fi
+mvn -q -B install -DskipTests
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-for model in dcgan vae; do
-  steps=$GAN_STEPS; [ "$model" = vae ] && steps=$VAE_STEPS
-  /usr/bin/python3 bench/torch_gan_vae.py --model "$model" --steps "$steps" --batch "$BATCH" --n "$N" \
-    --threads "$THREADS" | tee -a "$out"
+for t in $THREADS; do
+  # Throughput means little on a machine others are loading: say how loaded it was.
+  echo "load average before the $t-thread runs: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+  export OMP_NUM_THREADS="$t" OPENBLAS_NUM_THREADS="$t" MKL_NUM_THREADS="$t"
+  for model in dcgan vae; do
+    steps=$GAN_STEPS warmup=$GAN_WARMUP
+    [ "$model" = vae ] && steps=$VAE_STEPS warmup=$VAE_WARMUP
+    /usr/bin/python3 bench/torch_gan_vae.py --model "$model" --steps "$steps" --warmup "$warmup" --batch "$BATCH" \
+      --n "$N" --threads "$t" | tee -a "$out"
+  done
+  mvn -o -q -B verify -pl integration-tests -Dgenbench.test.threads="$t" -Dgenbench.excluded.groups=none \
+    -Dgroups=benchmark -Dit.test=TorchComparisonBenchmarkIT -Dfailsafe.failIfNoSpecifiedTests=false \
+    -Dbench.batch="$BATCH" -Dbench.n="$N" -Dbench.gan.steps="$GAN_STEPS" -Dbench.gan.warmup="$GAN_WARMUP" \
+    -Dbench.vae.steps="$VAE_STEPS" -Dbench.vae.warmup="$VAE_WARMUP" -Dbench.out="$out" >/dev/null 2>&1 \
+    || { echo "bench: the genbench side failed; see integration-tests/target/failsafe-reports" >&2; exit 1; }
+  grep "^genbench .* threads=$t " "$out" || { echo "bench: genbench did not run on $t threads" >&2; exit 1; }
+  echo "load average after the $t-thread runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 done
-mvn -o -q -B verify -pl integration-tests -Dgenbench.test.threads="$THREADS" -Dgenbench.excluded.groups=none -Dgroups=benchmark \
-  -Dit.test=TorchComparisonBenchmarkIT -Dfailsafe.failIfNoSpecifiedTests=false -Dbench.batch="$BATCH" \
-  -Dbench.gan.steps="$GAN_STEPS" -Dbench.vae.steps="$VAE_STEPS" -Dbench.n="$N" -Dbench.out="$out" >/dev/null 2>&1 \
-  || { echo "bench: the genbench side failed; see integration-tests/target/failsafe-reports" >&2; exit 1; }
-grep '^genbench ' "$out"
 echo
-awk '{ split($0, f, " "); for (i in f) if (f[i] ~ /^samples_per_s=/) { split(f[i], v, "="); rate[$1 " " $2] = v[2] } }
-     END { printf "%-6s %14s %14s %8s\n", "model", "torch (/s)", "genbench (/s)", "ratio";
-           for (m in rate) { split(m, k, " "); if (k[1] == "torch") {
-             g = rate["genbench " k[2]]; printf "%-6s %14.1f %14.1f %8.2f\n", k[2], rate[m], g, g / rate[m] } } }' "$out"
+# one row per model and thread count; threads as each side reports them (torch: torch.get_num_threads(); genbench:
+# ND4J's OpenMP threads from the run's provenance.json)
+awk '{ side = $1; model = $2; rate = ""; th = ""; win = ""
+       for (i = 3; i <= NF; i++) { split($i, kv, "=")
+         if (kv[1] == "samples_per_s") rate = kv[2]; else if (kv[1] == "threads") th = kv[2]
+         else if (kv[1] == "warmup") w = kv[2]; else if (kv[1] == "steps") s = kv[2] }
+       key = model " " th; r[side, key] = rate; window[key] = "steps " (w + 1) ".." (w + s); keys[key] = 1 }
+     END { printf "%-6s %7s  %-16s %12s %14s %7s\n", "model", "threads", "timed window", "torch (/s)", "genbench (/s)", "ratio"
+           for (k in keys) { split(k, p, " ")
+             if ((("torch", k) in r) && (("genbench", k) in r))
+               printf "%-6s %7s  %-16s %12.1f %14.1f %7.2f\n", p[1], p[2], window[k], r["torch", k], r["genbench", k],
+                      r["genbench", k] / r["torch", k]
+             else printf "%-6s %7s  unpaired: the two sides did not run on the same thread count\n", p[1], p[2] } }' "$out" \
+  | { IFS= read -r header; echo "$header"; sort -k1,1 -k2,2n; }

@@ -24,7 +24,7 @@ import numpy as np
 import scipy
 from scipy import linalg
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bundles", "eval.fid", "src", "test",
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bundles", "numerics", "src", "test",
                    "resources", "fid_reference.json")
 
 

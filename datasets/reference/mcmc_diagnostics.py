@@ -16,9 +16,14 @@ reference implementations (R package posterior, ArviZ) where the paper leaves a 
 Chains are drawn from AR(1) processes, some shifted or scaled per chain so that R-hat is well above 1.
 
 Run with Debian's interpreter (python3-numpy, python3-scipy):  /usr/bin/python3 datasets/reference/mcmc_diagnostics.py
+
+    mcmc_diagnostics.py SAMPLES.npy CHAINS
+diagnoses a run's samples instead (rows chain-major, as a SampleResult holds them; EvaluatorsIT) and prints one JSON
+line: per dimension "rhat" and "essBulk", and "acceptance", the share of consecutive draws that differ.
 """
 import json
 import os
+import sys
 
 import numpy as np
 import scipy
@@ -151,5 +156,19 @@ def main():
         print(f"{c['name']:26s} rhat max {max(c['rhat']):.6f}  ess_bulk min {min(c['essBulk']):9.2f}")
 
 
+def diagnose(path, chains):
+    x = np.load(path)
+    draws = x.shape[0] // chains
+    x3 = x[: chains * draws].reshape(chains, draws, x.shape[1])
+    moved = np.any(x3[:, 1:, :] != x3[:, :-1, :], axis=2)
+    print(json.dumps({"chains": chains, "draws": draws,
+                      "rhat": [rank_normalized_split_rhat(x3[:, :, d]) for d in range(x3.shape[2])],
+                      "essBulk": [ess_bulk(x3[:, :, d]) for d in range(x3.shape[2])],
+                      "acceptance": float(moved.mean())}))
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1:
+        diagnose(sys.argv[1], int(sys.argv[2]))
+    else:
+        main()

@@ -19,7 +19,6 @@ import org.genbench.launcher.Host;
 import org.genbench.launcher.HostConfig;
 import org.genbench.launcher.Serve;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,10 +40,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * the installed components, reports a composer error at the field it concerns, launches a run that completes and
  * shows its metrics (the values of the run's metrics.json) and pictures, compares two seeds, and hot-loads a plug-in
  * by upload. Screenshots go to {@code target/screenshots/}. Without Chromium the test is skipped, saying so; with
- * CI=true (or {@code -Dgenbench.browser.required=true}) a missing browser fails it.
+ * CI=true (or {@code -Dgenbench.required=true}) a missing browser fails it (testing's Required).
  */
 class DashboardIT {
-    static final boolean REQUIRED = Boolean.getBoolean("genbench.browser.required") || "true".equals(System.getenv("CI"));
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path DRIVER = Path.of("/usr/bin/chromedriver");
     static final Path SHOTS = Path.of("target/screenshots");
@@ -72,12 +70,9 @@ class DashboardIT {
         if (!Files.isExecutable(DRIVER)) {
             missing.add(DRIVER + " (apt-get install chromium-driver)");
         }
-        if (!missing.isEmpty()) {
-            if (REQUIRED) {
-                throw new AssertionError("the dashboard test needs " + missing + "; .ci/run installs them");
-            }
-            Assumptions.abort("dashboard test skipped: no " + String.join(", ", missing) + " (CI requires them)");
-        }
+        // the one skip policy: skipped saying what is missing, or failed under CI=true
+        org.genbench.testing.Required.check(missing.isEmpty() ? null : "the dashboard test needs " + String.join(", ", missing),
+                ".ci/run installs them");
         Files.createDirectories(workspace.resolve("experiments"));
         Files.writeString(workspace.resolve("experiments/dash.json"), SPEC);
         int port;

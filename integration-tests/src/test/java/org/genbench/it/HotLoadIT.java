@@ -22,7 +22,7 @@ class HotLoadIT {
              "dataset": {"type": "toy", "config": {"shape": "two-moons", "train": 2000, "test": 500}},
              "model": {"type": "gaussian"},
              "trainer": {"type": "em", "config": {"maxIterations": 5}},
-             "samplers": [{"type": "ancestral", "config": {"samples": 500}}],
+             "samplers": [{"type": "ancestral", "config": {"samples": 20000}}],
              "evaluators": [{"type": "loglik"}]}""";
 
     @TempDir
@@ -57,13 +57,21 @@ class HotLoadIT {
         TestHost.Result run = host.exec("run", spec.toString());
         assertEquals(0, run.status(), run::toString);
         Path dir = host.runDir("hot-gaussian");
+        // The maximum-likelihood Gaussian's expected log density under data with its covariance S is
+        // -d/2 log(2 pi e) - 1/2 log det S, whatever the data's shape: E[(x - mu)' S^-1 (x - mu)] = d. S here is
+        // estimated, independently of the evaluator, from 20000 of the model's own samples.
         double loglik = TestHost.metric(dir, "loglik", "test_loglik");
-        assertTrue(Double.isFinite(loglik) && loglik < 0, "a single Gaussian on two moons: " + loglik);
+        double se = TestHost.metric(dir, "loglik", "test_loglik_se");
+        double[][] x = TestHost.rows(dir.resolve("samples/ancestral.arrow"));
+        double expected = -Math.log(2 * Math.PI * Math.E) - 0.5 * Math.log(det2(covariance(x)));
+        double tolerance = 4 * Math.sqrt(se * se + 0.25 * 4.0 / x.length); // sd of 1/2 log det of a sample covariance
+        System.out.printf("hot-loaded Gaussian: test log-likelihood %.4f +- %.4f, expected %.4f%n", loglik, se, expected);
+        assertEquals(expected, loglik, tolerance, "held-out log-likelihood of the Gaussian");
         assertTrue(TestHost.read(dir.resolve("provenance.json")).path("bundles").has("org.genbench.model.gaussian"));
 
         // The example plug-in has no Energy, so HMC must be refused at compose time, naming who has it.
         Path hmc = host.spec("hot-hmc", GAUSSIAN_SPEC.replace("hot-gaussian", "hot-hmc")
-                .replace("\"ancestral\", \"config\": {\"samples\": 500}", "\"hmc\""));
+                .replace("\"ancestral\", \"config\": {\"samples\": 20000}", "\"hmc\""));
         TestHost.Result refused = host.exec("run", hmc.toString());
         assertEquals(1, refused.status());
         assertTrue(refused.err().contains("sampler 'hmc' needs Energy, but model 'gaussian' provides only"), refused.err());
@@ -94,7 +102,7 @@ class HotLoadIT {
         Files.copy(gaussianJar(), dropped, StandardCopyOption.REPLACE_EXISTING);
         awaitList(out -> out.lines().anyMatch(l -> l.contains(" gaussian ")));
         Path spec = host.spec("leaving", GAUSSIAN_SPEC.replace("hot-gaussian", "leaving")
-                .replace("\"ancestral\", \"config\": {\"samples\": 500}", "\"mh\", \"config\": {\"draws\": 5000000}"));
+                .replace("\"ancestral\", \"config\": {\"samples\": 20000}", "\"mh\", \"config\": {\"draws\": 5000000}"));
         java.util.concurrent.CompletableFuture<TestHost.Result> run = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
                 return host.exec("run", spec.toString());
@@ -121,6 +129,77 @@ class HotLoadIT {
         assertEquals("failed", TestHost.read(runJson.resolveSibling("run.json")).path("status").asText());
         TestHost.Result other = host.exec("run", host.spec("after-leaving", SpecErrorsIT.GOOD.replace("\"bad\"", "\"after-leaving\"")).toString());
         assertEquals(0, other.status(), other::toString);
+    }
+
+    @Test
+    void replacingAPluginJarUpdatesTheBundleInPlace() throws Exception {
+        Path dropped = workspace.resolve("plugins/model.gaussian.jar");
+        Files.copy(gaussianJar(), dropped, StandardCopyOption.REPLACE_EXISTING);
+        awaitList(out -> out.lines().anyMatch(l -> l.contains(" gaussian ") && l.contains("org.genbench.model.gaussian 0.1.0")));
+        org.osgi.framework.Bundle before = gaussianBundle();
+
+        // The same plug-in as a new version: its jar rewritten with Bundle-Version 0.1.1, moved over the old one.
+        Path next = workspace.resolve("model.gaussian-next.jar");
+        withVersion(gaussianJar(), next, "0.1.1");
+        Files.move(next, dropped, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        awaitList(out -> out.lines().anyMatch(l -> l.contains(" gaussian ") && l.contains("org.genbench.model.gaussian 0.1.1")));
+
+        org.osgi.framework.Bundle after = gaussianBundle();
+        assertEquals(before.getBundleId(), after.getBundleId(), "updated in place, not uninstalled and installed anew");
+        assertEquals("0.1.1", after.getVersion().toString());
+        assertEquals(1, java.util.Arrays.stream(host.host.context().getBundles())
+                .filter(b -> "org.genbench.model.gaussian".equals(b.getSymbolicName())).count(), "one gaussian bundle");
+        Path spec = host.spec("updated", GAUSSIAN_SPEC.replace("hot-gaussian", "updated"));
+        TestHost.Result run = host.exec("run", spec.toString());
+        assertEquals(0, run.status(), run::toString);
+        assertEquals("0.1.1", TestHost.read(host.runDir("updated").resolve("provenance.json")).path("bundles")
+                .path("org.genbench.model.gaussian").asText(), "the run used the new version");
+        Files.delete(dropped);
+        awaitList(out -> out.lines().noneMatch(l -> l.contains(" gaussian ")));
+    }
+
+    private static org.osgi.framework.Bundle gaussianBundle() {
+        return java.util.Arrays.stream(host.host.context().getBundles())
+                .filter(b -> "org.genbench.model.gaussian".equals(b.getSymbolicName())).findFirst().orElseThrow();
+    }
+
+    /** A copy of {@code jar} whose manifest says {@code Bundle-Version: version}. */
+    private static void withVersion(Path jar, Path out, String version) throws java.io.IOException {
+        try (java.util.jar.JarFile in = new java.util.jar.JarFile(jar.toFile())) {
+            java.util.jar.Manifest manifest = new java.util.jar.Manifest(in.getManifest());
+            manifest.getMainAttributes().putValue("Bundle-Version", version);
+            try (java.util.jar.JarOutputStream o = new java.util.jar.JarOutputStream(Files.newOutputStream(out), manifest)) {
+                for (java.util.jar.JarEntry e : java.util.Collections.list(in.entries())) {
+                    if (e.getName().equals("META-INF/MANIFEST.MF")) {
+                        continue;
+                    }
+                    o.putNextEntry(new java.util.jar.JarEntry(e.getName()));
+                    in.getInputStream(e).transferTo(o);
+                    o.closeEntry();
+                }
+            }
+        }
+    }
+
+    private static double[][] covariance(double[][] x) {
+        double[] mean = new double[2];
+        for (double[] r : x) {
+            mean[0] += r[0] / x.length;
+            mean[1] += r[1] / x.length;
+        }
+        double[][] c = new double[2][2];
+        for (double[] r : x) {
+            for (int i = 0; i < 2; i++) {
+                for (int j = 0; j < 2; j++) {
+                    c[i][j] += (r[i] - mean[i]) * (r[j] - mean[j]) / (x.length - 1);
+                }
+            }
+        }
+        return c;
+    }
+
+    private static double det2(double[][] c) {
+        return c[0][0] * c[1][1] - c[0][1] * c[1][0];
     }
 
     private static Path gaussianJar() throws java.io.IOException {

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.genbench.kernel.KernelSpec;
 import org.genbench.notebook.Samples;
-import org.junit.jupiter.api.Assumptions;
+import org.genbench.testing.Required;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -37,13 +37,12 @@ import org.junit.jupiter.api.io.TempDir;
  * the CLI giving identical metrics, and the run's Arrow files read by Apache Arrow's JavaScript implementation.
  *
  * <p>Without Jupyter (or Node and integration-tests/arrow-js/node_modules) the affected tests are skipped, saying
- * why, unless {@code -Dgenbench.notebooks.required=true} or CI=true, where a missing tool is a failure.
+ * why, unless CI=true (or -Dgenbench.required=true), where a missing tool is a failure: the one skip policy of
+ * {@link Required}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NotebooksIT {
-    // CI (which sets CI=true and installs the tools in .ci/run) must not skip: there a missing tool fails the build.
-    static final boolean REQUIRED = Boolean.getBoolean("genbench.notebooks.required") || "true".equals(System.getenv("CI"));
-    static final String PYTHON = System.getProperty("genbench.python", "/usr/bin/python3");
+    static final String PYTHON = Required.PYTHON;
     static final Path NOTEBOOKS = TestHost.HOME.resolve("workspace/notebooks");
     static final Path ARROW_JS = TestHost.HOME.resolve("integration-tests/arrow-js");
 
@@ -61,21 +60,14 @@ class NotebooksIT {
             // The kernel spec goes to a scratch JUPYTER_PATH, through the installer bin/genbench notebook uses.
             jupyterPath = Files.createDirectories(scratch.resolve("jupyter"));
             KernelSpec.install(jupyterPath.resolve("kernels"), TestHost.HOME);
-        } else if (!REQUIRED) {
+        } else if (!Required.strict()) {
             System.out.println("NotebooksIT: notebook tests will be skipped: " + missing);
         }
     }
 
     /** Skips the calling test, saying why, when Jupyter is absent; fails instead when it is required (CI). */
     static void requireJupyter() {
-        if (missing == null) {
-            return;
-        }
-        if (REQUIRED) {
-            fail("genbench.notebooks.required is set but " + missing);
-        }
-        Assumptions.abort("notebook tests skipped: " + missing + " (apt-get install jupyter-notebook "
-                + "jupyter-nbconvert python3-ipykernel python3-nbclient; CI requires them)");
+        Required.check(missing, "apt-get install jupyter-notebook jupyter-nbconvert python3-ipykernel python3-nbclient");
     }
 
     static String missingJupyter() {
@@ -208,12 +200,7 @@ class NotebooksIT {
         String missing = !Files.isExecutable(node) ? "node is missing"
                 : !Files.isDirectory(ARROW_JS.resolve("node_modules/apache-arrow"))
                 ? "apache-arrow is not installed (cd integration-tests/arrow-js && npm ci)" : null;
-        if (missing != null) {
-            if (REQUIRED) {
-                fail("genbench.notebooks.required is set but " + missing);
-            }
-            Assumptions.abort("Arrow JavaScript cross-check skipped: " + missing);
-        }
+        Required.check(missing, "apt-get install nodejs; cd integration-tests/arrow-js && npm ci");
         Path run = runDir(workspace("quickstart"), "quickstart-gmm");
         List<Path> files = List.of(run.resolve("samples/ancestral.arrow"), run.resolve("samples/mala.arrow"));
         List<String> cmd = new ArrayList<>(List.of(node.toString(), ARROW_JS.resolve("check.mjs").toString()));

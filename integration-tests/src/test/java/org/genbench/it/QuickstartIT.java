@@ -96,6 +96,8 @@ class QuickstartIT {
             JsonNode a = TestHost.read(firstRun.resolve("metrics.json")).path("metrics");
             JsonNode b = TestHost.read(second.resolve("metrics.json")).path("metrics");
             assertEquals(a, b, "metrics of two runs of one spec");
+            assertEquals(-1, Files.mismatch(firstRun.resolve("metrics.json"), second.resolve("metrics.json")),
+                    "metrics.json of two runs of one spec is byte-identical (stable key order, no run id)");
             assertEquals(-1, Files.mismatch(firstRun.resolve("samples/hmc.arrow"), second.resolve("samples/hmc.arrow")),
                     "HMC samples are bit-identical");
         } finally {

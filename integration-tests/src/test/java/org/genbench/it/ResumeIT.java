@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,11 +25,12 @@ class ResumeIT {
     Path workspace;
 
     @Test
-    void aKilledRunResumesFromItsLastCheckpointToTheSameNumbers() throws Exception {
+    void aKilledRunIsMarkedInterruptedAndResumesFromItsLastCheckpointToTheSameNumbers() throws Exception {
         Path spec = Files.createDirectories(workspace.resolve("experiments")).resolve("long-em.json");
         Files.writeString(spec, SPEC);
+        Path tmp = workspace.resolve("tmp");
 
-        Process killed = cli(workspace, "run", spec.toString());
+        Process killed = TestHost.cli(workspace, tmp, workspace.resolve("killed.log"), List.of(), null, "run", spec.toString());
         Path runs = workspace.resolve("runs");
         Path log = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -48,10 +48,22 @@ class ResumeIT {
         }
         killed.destroyForcibly().waitFor(); // SIGKILL: no shutdown hooks, no chance to tidy up
         Path dir = log.getParent();
-        assertEquals("running", TestHost.read(dir.resolve("run.json")).path("status").asText());
+        JsonNode left = TestHost.read(dir.resolve("run.json"));
+        assertEquals("running", left.path("status").asText());
+        String started = left.path("started").asText();
+        assertEquals(1, TestHost.storageFolders(tmp).size(), "SIGKILL leaves the framework storage behind");
         try (var checkpoints = Files.list(dir.resolve("checkpoints"))) {
             assertTrue(checkpoints.anyMatch(c -> c.getFileName().toString().startsWith("step-")), "a checkpoint exists");
         }
+
+        // The next start (here: `genbench runs`) sees the owner is gone: the run is interrupted, the storage reclaimed.
+        Process runsVerb = TestHost.cli(workspace, tmp, workspace.resolve("runs.log"), List.of(), null, "runs");
+        assertTrue(runsVerb.waitFor(120, TimeUnit.SECONDS));
+        String listed = Files.readString(workspace.resolve("runs.log"));
+        assertTrue(listed.lines().anyMatch(l -> l.contains(dir.getFileName().toString()) && l.contains("interrupted")
+                && l.contains("ended without recording an outcome") && l.contains("(last step: train em step ")), listed);
+        assertEquals(List.of(), TestHost.storageFolders(tmp), "the dead process's storage is reclaimed");
+        assertEquals("interrupted", TestHost.read(dir.resolve("run.json")).path("status").asText());
 
         try (TestHost host = new TestHost(workspace)) {
             TestHost.Result resumed = host.exec("resume", dir.getFileName().toString());
@@ -68,17 +80,29 @@ class ResumeIT {
             assertEquals(500, TestHost.metric(dir, "em", "iterations"));
             assertEquals(-1, Files.mismatch(dir.resolve("checkpoint/gmm.json"), freshDir.resolve("checkpoint/gmm.json")),
                     "and so does the trained model");
+            assertEquals(-1, Files.mismatch(dir.resolve("metrics.json"), freshDir.resolve("metrics.json")), "byte for byte");
+
+            JsonNode run = TestHost.read(dir.resolve("run.json"));
+            assertEquals("completed", run.path("status").asText());
+            assertEquals(started, run.path("started").asText(), "started is kept");
+            assertEquals(1, run.path("resumed").size(), run::toString);
+            List<Long> steps = Files.readAllLines(dir.resolve("metrics.jsonl")).stream().map(ResumeIT::json)
+                    .filter(n -> n.path("phase").asText().equals("train")).map(n -> n.path("step").asLong()).toList();
+            assertEquals(java.util.stream.LongStream.rangeClosed(1, 500).boxed().toList(), steps, "each step once");
+
+            byte[] before = Files.readAllBytes(dir.resolve("run.json"));
+            TestHost.Result again = host.exec("resume", dir.getFileName().toString());
+            assertEquals(0, again.status(), again::toString);
+            assertTrue(again.out().contains("already completed") && again.out().contains("resume --force"), again::toString);
+            assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(dir.resolve("run.json"))), "nothing changed");
         }
     }
 
-    /** bin/genbench's java command, as a separate process that can be killed. */
-    private static Process cli(Path workspace, String... args) throws Exception {
-        Path lib = TestHost.HOME.resolve("bundles/launcher/target");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new java.util.ArrayList<>(List.of(java, "--add-opens=java.base/java.nio=ALL-UNNAMED",
-                "-Dgenbench.home=" + TestHost.HOME, "-cp", lib.resolve("launcher.jar") + File.pathSeparator + lib.resolve("lib") + "/*",
-                "org.genbench.launcher.Main", "--workspace", workspace.toString()));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(workspace.resolve("killed.log").toFile()).start();
+    static JsonNode json(String line) {
+        try {
+            return TestHost.JSON.readTree(line);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -39,12 +39,16 @@ class SpecErrorsIT {
     @CsvSource(delimiter = '|', value = {
             "unknown component  | \"type\": \"gmm\"                  | \"type\": \"gmmm\"                     | unknown model 'gmmm'; installed models: gmm",
             "unknown sampler    | \"type\": \"ancestral\"            | \"type\": \"nuts\"                     | unknown sampler 'nuts'; installed samplers: ancestral, hmc, mala, mh",
-            "missing field      | \"seed\": 1,                       | ''                                   | field 'seed' is missing",
-            "wrong type         | \"components\": 2                  | \"components\": \"two\"                 | model 'gmm' config: field 'components': expected an integer, got \"two\"",
-            "wrong type in spec | \"seed\": 1                        | \"seed\": \"one\"                      | field 'seed': expected an integer",
-            "bad value          | \"components\": 2                  | \"components\": 0                      | model 'gmm' config: components must be >= 1, was 0",
-            "unknown field      | \"maxIterations\": 3               | \"maxIteration\": 3                    | trainer 'em' config: unknown field 'maxIteration'",
-            "not JSON           | \"name\": \"bad\",                  | \"name\": \"bad\"                       | invalid spec"
+            "missing field      | \"seed\": 1,                       | ''                                   | seed is missing",
+            "wrong type         | \"components\": 2                  | \"components\": \"two\"                 | model (gmm).config.components: expected an integer, got \"two\" (a string)",
+            "wrong type in spec | \"seed\": 1                        | \"seed\": \"one\"                      | seed: expected an integer, got \"one\" (a string)",
+            "bad value          | \"components\": 2                  | \"components\": 0                      | model (gmm).config.components: must be >= 1, was 0",
+            "unknown field      | \"maxIterations\": 3               | \"maxIteration\": 3                    | trainer (em).config: unknown field 'maxIteration'",
+            "not JSON           | \"name\": \"bad\",                  | \"name\": \"bad\"                       | not valid JSON at line 1, column 16",
+            "path in an id      | {\"type\": \"ancestral\"}            | {\"type\": \"ancestral\", \"id\": \"../x\"} | samplers[0] (ancestral).id must be 1 to 64 characters",
+            "more than the data | \"components\": 2                  | \"components\": 201                    | model (gmm).config.components: must be <= the 200 training examples, was 201",
+            "a split it lacks   | {\"type\": \"loglik\"}               | {\"type\": \"loglik\", \"config\": {\"split\": \"valid\"}} | evaluators[0] (loglik).config.split: must be one of [test, train], was 'valid'",
+            "no trainer         | \"trainer\": {\"type\": \"em\", \"config\": {\"maxIterations\": 3}}, | '' | trainer is missing: model 'gmm' must be fitted before it can be used; installed trainers that fit it: em"
     })
     void badSpecIsRefusedByName(String label, String from, String to, String expected) throws Exception {
         Path spec = host.spec("bad-" + label.replace(' ', '-'), GOOD.replace(from, to));

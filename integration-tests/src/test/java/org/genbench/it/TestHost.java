@@ -28,8 +28,17 @@ final class TestHost implements AutoCloseable {
 
     /** A host started with the named features (e.g. core, classic, deep). */
     TestHost(Path workspace, List<String> features) throws Exception {
+        this(workspace, features, java.util.Map.of());
+    }
+
+    /** A host with framework properties of its own (a phase timeout, a memory budget). */
+    TestHost(Path workspace, List<String> features, java.util.Map<String, String> properties) throws Exception {
         this.workspace = workspace;
-        this.host = Host.start(HostConfig.of(HOME, workspace).withFeatures(features));
+        HostConfig config = HostConfig.of(HOME, workspace).withFeatures(features);
+        for (java.util.Map.Entry<String, String> p : properties.entrySet()) {
+            config = config.withProperty(p.getKey(), p.getValue());
+        }
+        this.host = Host.start(config);
         host.commands(Duration.ofSeconds(60));
     }
 
@@ -74,6 +83,98 @@ final class TestHost implements AutoCloseable {
             }
         }
         throw new AssertionError("no metric " + component + "/" + name + " in " + runDir);
+    }
+
+    /** Column {@code x} of an Arrow IPC file the run store wrote, as rows of doubles (any float type, any shape). */
+    static double[][] rows(Path arrowFile) throws IOException {
+        try (org.apache.arrow.memory.RootAllocator allocator = new org.apache.arrow.memory.RootAllocator();
+             java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(arrowFile);
+             org.apache.arrow.vector.ipc.ArrowFileReader reader = new org.apache.arrow.vector.ipc.ArrowFileReader(ch, allocator)) {
+            java.util.List<double[]> out = new java.util.ArrayList<>();
+            while (reader.loadNextBatch()) {
+                org.apache.arrow.vector.VectorSchemaRoot root = reader.getVectorSchemaRoot();
+                org.apache.arrow.vector.FieldVector x = root.getVector("x");
+                int width = x instanceof org.apache.arrow.vector.complex.FixedSizeListVector l ? l.getListSize() : 1;
+                org.apache.arrow.vector.FloatingPointVector values = (org.apache.arrow.vector.FloatingPointVector)
+                        (x instanceof org.apache.arrow.vector.complex.FixedSizeListVector l ? l.getDataVector() : x);
+                for (int i = 0; i < root.getRowCount(); i++) {
+                    double[] row = new double[width];
+                    for (int j = 0; j < width; j++) {
+                        row[j] = values.getValueAsDouble(i * width + j);
+                    }
+                    out.add(row);
+                }
+            }
+            return out.toArray(new double[0][]);
+        }
+    }
+
+    /** A float64 C-order .npy file of {@code rows}, for the reference scripts in datasets/reference. */
+    static void writeNpy(Path file, double[][] rows) throws IOException {
+        int n = rows.length;
+        int d = n == 0 ? 0 : rows[0].length;
+        String header = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + n + ", " + d + "), }";
+        int total = 10 + header.length() + 1;
+        header = header + " ".repeat((64 - total % 64) % 64) + "\n";
+        java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(10).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        head.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0)
+                .putShort((short) header.length());
+        java.nio.ByteBuffer body = java.nio.ByteBuffer.allocate(8 * n * d).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (double[] r : rows) {
+            for (double v : r) {
+                body.putDouble(v);
+            }
+        }
+        try (java.io.OutputStream out = Files.newOutputStream(file)) {
+            out.write(head.array());
+            out.write(header.getBytes(StandardCharsets.US_ASCII));
+            out.write(body.array());
+        }
+    }
+
+    /**
+     * Runs a script of datasets/reference with Debian's python3 and returns what it printed on its last line (a JSON
+     * object); fails with its output if it fails.
+     */
+    static JsonNode reference(String script, String... args) throws IOException, InterruptedException {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(org.genbench.testing.Required.PYTHON,
+                HOME.resolve("datasets/reference").resolve(script).toString()));
+        cmd.addAll(java.util.List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (p.waitFor() != 0) {
+            throw new AssertionError(script + " failed:\n" + out);
+        }
+        return JSON.readTree(out.substring(out.lastIndexOf('\n') + 1));
+    }
+
+    /**
+     * bin/genbench's java command as a separate process that can be killed, with its own temporary directory (so
+     * the framework storage it leaves can be checked) and its output in {@code log}.
+     * @param shell a bash prefix such as {@code ulimit -f 2048;}, or null
+     */
+    static Process cli(Path workspace, Path tmp, Path log, List<String> jvmOptions, String shell, String... args) throws IOException {
+        Path lib = HOME.resolve("bundles/launcher/target");
+        String javaCommand = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new java.util.ArrayList<>(List.of(javaCommand, "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Djava.io.tmpdir=" + tmp, "-Dgenbench.home=" + HOME));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", lib.resolve("launcher.jar") + java.io.File.pathSeparator + lib.resolve("lib") + "/*",
+                "org.genbench.launcher.Main", "--workspace", workspace.toString()));
+        cmd.addAll(List.of(args));
+        if (shell != null) {
+            String quoted = String.join(" ", cmd.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
+            cmd = List.of("bash", "-c", shell + " exec " + quoted);
+        }
+        Files.createDirectories(tmp);
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** The framework storage folders ({@code genbench-felix-*}) in {@code tmp}. */
+    static List<Path> storageFolders(Path tmp) throws IOException {
+        try (var dirs = Files.list(tmp)) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith("genbench-felix-")).toList();
+        }
     }
 
     static void deleteTree(Path dir) {

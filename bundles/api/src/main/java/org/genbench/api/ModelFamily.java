@@ -11,4 +11,13 @@ public interface ModelFamily<C extends Record> extends Component<C> {
 
     /** Refuses data it cannot model with a message that says why (e.g. a family for 2-D data given images). */
     Model create(C config, DataInfo data, Rng rng);
+
+    /**
+     * Whether a model of this family must be fitted by a trainer before it can be sampled or scored. A family whose
+     * models are complete when created (fixed parameters, a known density) returns false, and a spec may then leave
+     * out {@code trainer}.
+     */
+    default boolean needsTraining() {
+        return true;
+    }
 }

@@ -27,10 +27,15 @@ final class CellExecutionControl extends DirectExecutionControl {
     private static final Object NULL = new Object();
     private final Map<String, Object> results = new ConcurrentHashMap<>();
     private volatile Thread running;
+    /** An interrupt for the cell being evaluated that came while it was still compiling (no thread to reach yet). */
+    private volatile boolean interruptPending;
 
     @Override
     protected String invoke(Method doitMethod) throws Exception {
         running = Thread.currentThread();
+        if (interruptPending) {
+            Thread.currentThread().interrupt();
+        }
         try {
             Object value = doitMethod.invoke(null);
             String key = UUID.randomUUID().toString();
@@ -48,8 +53,23 @@ final class CellExecutionControl extends DirectExecutionControl {
         return v == NULL ? null : v;
     }
 
-    /** Jupyter's interrupt: the running cell sees {@link Thread#isInterrupted()}; a genbench run stops cleanly on it. */
+    /** A cell's evaluation starts (compiling, then running its snippets). */
+    void beginCell() {
+        interruptPending = false;
+    }
+
+    /** The cell's evaluation ended: an interrupt that never reached it is dropped, not kept for the next cell. */
+    void endCell() {
+        interruptPending = false;
+    }
+
+    /**
+     * Jupyter's interrupt: the running cell sees {@link Thread#isInterrupted()}; a genbench run stops cleanly on it.
+     * An interrupt that arrives while the cell is still being compiled (slow on a busy machine) reaches its snippets
+     * when they start, instead of being lost.
+     */
     void interrupt() {
+        interruptPending = true;
         Thread t = running;
         if (t != null) {
             t.interrupt();

@@ -75,17 +75,22 @@ public final class GenbenchKernel extends BaseKernel {
 
     @Override
     public Object evalRaw(String code) {
-        Object last = null;
-        SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
-        SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(code);
-        while (info.completeness().isComplete()) {
-            last = evalSnippet(info.source());
-            info = analysis.analyzeCompletion(info.remaining());
+        control.beginCell();
+        try {
+            Object last = null;
+            SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
+            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(code);
+            while (info.completeness().isComplete()) {
+                last = evalSnippet(info.source());
+                info = analysis.analyzeCompletion(info.remaining());
+            }
+            if (info.completeness() != SourceCodeAnalysis.Completeness.EMPTY) {
+                throw new IllegalArgumentException("incomplete input:\n" + info.remaining().trim());
+            }
+            return last;
+        } finally {
+            control.endCell();
         }
-        if (info.completeness() != SourceCodeAnalysis.Completeness.EMPTY) {
-            throw new IllegalArgumentException("incomplete input:\n" + info.remaining().trim());
-        }
-        return last;
     }
 
     /** One snippet: its value when it is an expression, null for declarations and statements. */

@@ -45,6 +45,8 @@ public final class KernelSpec {
                 + "  \"display_name\": \"Java (genbench)\",\n"
                 + "  \"language\": \"java\",\n"
                 + "  \"interrupt_mode\": \"message\",\n"
+                // OpenMP threads that spin while they wait slow a run on a busy machine many times over (bench/busy_machine.sh)
+                + "  \"env\": {\"OMP_WAIT_POLICY\": \"PASSIVE\"},\n"
                 + "  \"metadata\": {\"genbench.version\": " + quote(version()) + "}\n}\n";
         return Files.writeString(dir.resolve("kernel.json"), json);
     }

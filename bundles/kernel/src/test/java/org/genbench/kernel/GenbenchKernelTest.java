@@ -83,9 +83,16 @@ class GenbenchKernelTest {
 
     @Test
     void jupytersInterruptReachesTheRunningCell() throws Exception {
+        System.clearProperty("genbench.kernel.test.spinning");
         CompletableFuture<Object> cell = CompletableFuture.supplyAsync(() -> kernel.evalRaw(
-                "long spins = 0;\nwhile (!Thread.currentThread().isInterrupted()) { spins++; }\n\"stopped\""));
-        Thread.sleep(500);
+                "long spins = 0;\nwhile (!Thread.currentThread().isInterrupted()) {\n"
+                        + "  if (spins++ == 0) { System.setProperty(\"genbench.kernel.test.spinning\", \"yes\"); }\n}\n"
+                        + "\"stopped\""));
+        // Interrupt once the loop runs (cells execute in this JVM): a fixed sleep lost the race on a loaded machine,
+        // where compiling the cell took longer than the sleep and the interrupt came before there was a loop to stop.
+        for (int i = 0; i < 600 && System.getProperty("genbench.kernel.test.spinning") == null; i++) {
+            Thread.sleep(50);
+        }
         kernel.interrupt();
         assertEquals("stopped", cell.get(20, TimeUnit.SECONDS));
         assertEquals("next", kernel.evalRaw("\"next\""), "the interrupt does not leak into the next cell");

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +31,7 @@ public final class Host implements AutoCloseable {
     private final Framework framework;
     private final Path storage;
     private final long startedNanos;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile long readyNanos;
 
     private Host(Framework framework, Path storage, long startedNanos) {
@@ -46,12 +46,20 @@ public final class Host implements AutoCloseable {
         // thread it finds none. Loading it here, with the host's loader, makes every bundle share this backend.
         ND4JClassLoading.setNd4jClassloader(Host.class.getClassLoader());
         Nd4j.getBackend();
+        HostThreads.Decision threads = HostThreads.decide(config.threads() == null ? null : config.threads().toString(),
+                Runtime.getRuntime().availableProcessors());
+        if (threads.note() != null) {
+            System.err.println("genbench: " + threads.note());
+        }
+        HostThreads.apply(threads.threads());
 
         Features features = new Features(config.featuresDir(), config.bundleRepository());
         List<Path> bundles = features.resolve(config.features());
         Path plugins = Files.createDirectories(config.workspace().resolve("plugins"));
         Files.createDirectories(config.workspace().resolve("runs"));
-        Path storage = Files.createTempDirectory("genbench-felix-");
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        FrameworkStorage.reclaim(tmp);
+        Path storage = FrameworkStorage.create(tmp);
 
         List<Path> classPath = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(s -> !s.isBlank()).map(Path::of).toList();
@@ -59,7 +67,8 @@ public final class Host implements AutoCloseable {
         packages.put("org.genbench.host", "0.1.0");
 
         Map<String, String> props = new HashMap<>();
-        props.put(Constants.FRAMEWORK_STORAGE, storage.toString());
+        // Felix cleans its storage on first init: it gets a folder of its own beside the owner file.
+        props.put(Constants.FRAMEWORK_STORAGE, storage.resolve("felix").toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SystemPackages.header(packages));
         props.put("felix.log.level", "1");
@@ -73,22 +82,75 @@ public final class Host implements AutoCloseable {
         props.put("genbench.workspace", config.workspace().toString());
         props.put("genbench.libraries", libraries(classPath));
         props.put("genbench.git.commit", gitCommit(config.home()));
+        props.put(HostThreads.PROPERTY, Integer.toString(threads.threads()));
         props.putAll(config.properties());
 
         Framework framework = new FrameworkFactory().newFramework(props);
-        framework.init();
-        BundleContext ctx = framework.getBundleContext();
-        List<Bundle> installed = new ArrayList<>();
-        for (Path jar : bundles) {
-            installed.add(ctx.installBundle(jar.toUri().toString()));
-        }
-        framework.start();
-        for (Bundle b : installed) {
-            if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
-                b.start();
+        try {
+            framework.init();
+            BundleContext ctx = framework.getBundleContext();
+            List<Bundle> installed = new ArrayList<>();
+            for (Path jar : bundles) {
+                installed.add(ctx.installBundle(jar.toUri().toString()));
             }
+            framework.start();
+            for (Bundle b : installed) {
+                if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                    b.start();
+                }
+            }
+            awaitPlugins(ctx, plugins, Duration.ofSeconds(15));
+        } catch (BundleException | RuntimeException e) {
+            try {
+                framework.stop();
+                framework.waitForStop(10_000);
+            } catch (BundleException | InterruptedException | RuntimeException stop) {
+                e.addSuppressed(stop);
+            } finally {
+                FrameworkStorage.deleteTree(storage);
+            }
+            throw e;
         }
         return new Host(framework, storage, t0);
+    }
+
+    /**
+     * FileInstall installs and starts the jars already in {@code plugins/} on its own thread, after the framework has
+     * started; a verb run right after start must see their components. Waits until each jar's bundle is active, or
+     * has stayed unresolved or stopped for a second (it is then reported by {@code list} and by refusals), or the
+     * timeout passes.
+     */
+    static void awaitPlugins(BundleContext ctx, Path plugins, Duration timeout) {
+        List<String> jars;
+        try (Stream<Path> files = Files.list(plugins)) {
+            jars = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".jar")).toList();
+        } catch (IOException e) {
+            return;
+        }
+        Map<String, Long> inactiveSince = new HashMap<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean settled = true;
+            for (String jar : jars) {
+                Bundle b = Stream.of(ctx.getBundles()).filter(x -> x.getLocation() != null && x.getLocation().endsWith("/" + jar))
+                        .findFirst().orElse(null);
+                if (b == null) {
+                    settled = false;
+                } else if (b.getState() != Bundle.ACTIVE) {
+                    long since = inactiveSince.computeIfAbsent(jar, k -> System.nanoTime());
+                    settled &= System.nanoTime() - since > 1_000_000_000L;
+                }
+            }
+            if (settled) {
+                return;
+            }
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     public BundleContext context() {
@@ -150,27 +212,43 @@ public final class Host implements AutoCloseable {
         };
     }
 
+    /**
+     * Stops the framework (runs under way are recorded as interrupted as the workbench goes) and deletes its storage.
+     * Idempotent, so it can be both the end of a try block and a shutdown hook.
+     */
     @Override
     public void close() throws InterruptedException, IOException {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             framework.stop();
             framework.waitForStop(30_000);
         } catch (BundleException e) {
             throw new IOException("could not stop the framework", e);
         } finally {
-            deleteTree(storage);
+            FrameworkStorage.deleteTree(storage);
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+    /**
+     * Closes this host when the JVM is asked to end (Ctrl-C, SIGTERM, System.exit): the runs under way are recorded
+     * as interrupted and the framework's storage is removed. SIGKILL leaves both to the next start.
+     */
+    public Host closeOnShutdown() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                close();
+            } catch (Exception e) {
+                System.err.println("genbench: while stopping: " + e.getMessage());
             }
-        }
+        }, "genbench-shutdown"));
+        return this;
+    }
+
+    /** The framework storage folder (for tests that check it is removed). */
+    public Path storage() {
+        return storage;
     }
 
     /** {@code artifact=version} for each jar on the host class path, for provenance. */

@@ -68,7 +68,7 @@ public final class Run implements Displayable {
         Table.Builder b = Table.builder("run", "role", "component", "metric", "value", "kind");
         for (JsonNode m : read("metrics.json").path("metrics")) {
             b.row(id(), m.path("role").asText(), m.path("component").asText(), m.path("name").asText(),
-                    m.path("value").asDouble(), m.path("kind").asText());
+                    value(m), m.path("kind").asText());
         }
         return b.build();
     }
@@ -77,11 +77,24 @@ public final class Run implements Displayable {
     public double metric(String component, String name) {
         for (JsonNode m : read("metrics.json").path("metrics")) {
             if (m.path("component").asText().equals(component) && m.path("name").asText().equals(name)) {
-                return m.path("value").asDouble();
+                return value(m);
             }
         }
         throw new IllegalArgumentException("run " + id() + " has no metric " + component + "/" + name
                 + "; it has " + metrics().column("component") + " x " + metrics().column("metric"));
+    }
+
+    /** A metric's value: JSON has no NaN or infinities, so those are written as null with {@code nonFinite} naming them. */
+    static double value(JsonNode m) {
+        JsonNode v = m.path("value");
+        if (v.isNumber()) {
+            return v.asDouble();
+        }
+        return switch (m.path("nonFinite").asText("NaN")) {
+            case "Infinity" -> Double.POSITIVE_INFINITY;
+            case "-Infinity" -> Double.NEGATIVE_INFINITY;
+            default -> Double.NaN;
+        };
     }
 
     /** The per-step log ({@code metrics.jsonl}) in long form: component, phase, step, key, value. */
@@ -97,7 +110,7 @@ public final class Run implements Displayable {
                 while (values.hasNext()) {
                     Map.Entry<String, JsonNode> v = values.next();
                     b.row(n.path("component").asText(), n.path("phase").asText(), n.path("step").asLong(), v.getKey(),
-                            v.getValue().asDouble());
+                            v.getValue().isNumber() ? v.getValue().asDouble() : Double.NaN);
                 }
             }
         } catch (IOException e) {

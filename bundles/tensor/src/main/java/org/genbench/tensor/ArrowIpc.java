@@ -95,8 +95,16 @@ public final class ArrowIpc {
                 writer.writeBatch();
                 writer.end();
             }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            // A full disk (or a file size limit) stops the write part way: leave no half file behind.
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
         }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Reads every column of {@code file} as a tensor; the caller closes the batch. */

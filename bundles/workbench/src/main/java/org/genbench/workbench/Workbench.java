@@ -31,10 +31,34 @@ public interface Workbench {
 
     /**
      * Runs an earlier run again in its own directory from its {@code spec.json}, the trainer continuing from the
-     * newest checkpoint; a killed run so ends where an uninterrupted one would.
+     * newest checkpoint; a killed run so ends where an uninterrupted one would. {@code started} is kept and the
+     * resumption's time added to {@code resumed}; the metrics log holds each step once. A completed run is left as
+     * it is ({@link RunCompleteException}) unless {@code force}; a run whose process is still alive is refused.
      */
-    RunResult resume(String runId, RunListener listener) throws SpecException, IOException, CompositionException,
-            RunFailedException;
+    RunResult resume(String runId, boolean force, RunListener listener) throws SpecException, IOException,
+            CompositionException, RunFailedException, RunCompleteException;
+
+    /** {@link #resume(String, boolean, RunListener)} without forcing. */
+    default RunResult resume(String runId, RunListener listener) throws SpecException, IOException,
+            CompositionException, RunFailedException, RunCompleteException {
+        return resume(runId, false, listener);
+    }
+
+    /**
+     * Asks a run under way in this workbench to stop; it ends {@code interrupted} at the component's next step (or is
+     * abandoned after a grace period). Returns false if no such run is under way here. Interrupting the thread that
+     * called {@link #run} does the same.
+     */
+    boolean cancel(String runId);
+
+    /** The ids of the runs under way in this workbench. */
+    List<String> activeRuns();
+
+    /**
+     * What is wrong with the installed plug-ins: bundles that did not resolve (with the missing imports) or start,
+     * components that failed to activate, components shadowed by a newer version of their bundle.
+     */
+    List<String> pluginProblems();
 
     /** Past runs, newest first. */
     List<RunSummary> runs() throws IOException;

@@ -2,7 +2,7 @@
  * The workbench service that front ends (CLI, shell, notebook, web) use: list components, parse and compose
  * experiment specs, run them, and read past runs.
  */
-@Version("0.1.0")
+@Version("0.2.0")
 @Export
 package org.genbench.workbench;
 

@@ -1,5 +1,5 @@
 /** Experiment specs and provenance, as immutable records that validate themselves. */
-@Version("0.2.0")
+@Version("0.3.0")
 @Export
 package org.genbench.api.spec;
 

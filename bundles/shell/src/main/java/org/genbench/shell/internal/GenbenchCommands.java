@@ -10,15 +10,19 @@ import java.util.List;
 import java.util.Map;
 import org.genbench.api.spec.ExperimentSpec;
 import org.genbench.host.HostCommand;
+import org.genbench.numerics.NumericsGate;
 import org.genbench.workbench.ComponentInfo;
 import org.genbench.workbench.CompositionException;
+import org.genbench.workbench.RunCompleteException;
 import org.genbench.workbench.RunFailedException;
+import org.genbench.workbench.RunRefusedException;
 import org.genbench.workbench.RunResult;
 import org.genbench.workbench.RunSummary;
 import org.genbench.workbench.SpecException;
 import org.genbench.workbench.Workbench;
 import org.genbench.sweep.Sweeps;
 import org.genbench.workbench.compare.Comparison;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -34,36 +38,43 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=list",
         "osgi.command.function=runs",
         "osgi.command.function=resume",
+        "osgi.command.function=cancel",
         "osgi.command.function=compare",
+        "osgi.command.function=doctor",
         "osgi.command.function=sweep"})
 public final class GenbenchCommands implements HostCommand {
+    private static final String VERBS = "run, check, resume, cancel, list, runs, compare, sweep, doctor";
     private final Workbench workbench;
     private final Sweeps sweeps;
+    private final Path cache;
 
     @Activate
-    public GenbenchCommands(@Reference Workbench workbench, @Reference Sweeps sweeps) {
+    public GenbenchCommands(@Reference Workbench workbench, @Reference Sweeps sweeps, BundleContext context) {
         this.workbench = workbench;
         this.sweeps = sweeps;
+        String configured = context == null ? null : context.getProperty("genbench.cache");
+        this.cache = configured == null || configured.isBlank() ? NumericsGate.defaultCacheDir() : Path.of(configured);
     }
 
     @Override
     public int execute(List<String> args, PrintStream out, PrintStream err) {
         if (args.isEmpty()) {
-            err.println("no verb given; verbs: run, check, resume, list, runs, compare, sweep");
+            err.println("no verb given; verbs: " + VERBS);
             return 2;
         }
         List<String> rest = args.subList(1, args.size());
         return switch (args.get(0)) {
             case "run" -> run(rest, out, err, true);
             case "check" -> run(rest, out, err, false);
-            case "list" -> list(out);
+            case "list" -> list(out, err);
             case "runs" -> runs(out, err);
             case "resume" -> resume(rest, out, err);
+            case "cancel" -> cancel(rest, out, err);
             case "compare" -> compare(rest, out, err);
             case "sweep" -> SweepCommand.execute(sweeps, workbench.workspace(), rest, out, err);
-            case "bench-handoff" -> HandoffBenchmark.run(out);
+            case "doctor" -> new Doctor(workbench.workspace(), cache, System.getenv()).run(out);
             default -> {
-                err.println("unknown verb '" + args.get(0) + "'; verbs: run, check, resume, list, runs, compare, sweep");
+                err.println("unknown verb '" + args.get(0) + "'; verbs: " + VERBS);
                 yield 2;
             }
         };
@@ -79,15 +90,38 @@ public final class GenbenchCommands implements HostCommand {
     }
 
     public void list() {
-        list(System.out);
+        list(System.out, System.out);
     }
 
     public void runs() {
         runs(System.out, System.out);
     }
 
-    public void resume(String runId) {
-        resume(List.of(runId), System.out, System.out);
+    public void resume(String... args) {
+        resume(List.of(args), System.out, System.out);
+    }
+
+    /** In the console, a run started in the background ({@code genbench:run spec.json &}) is stopped with this. */
+    public void cancel(String... runs) {
+        cancel(List.of(runs), System.out, System.out);
+    }
+
+    private int cancel(List<String> ids, PrintStream out, PrintStream err) {
+        if (ids.isEmpty()) {
+            List<String> active = workbench.activeRuns();
+            err.println("name a run to cancel; under way here: " + (active.isEmpty() ? "none" : String.join(", ", active)));
+            return 2;
+        }
+        int status = 0;
+        for (String id : ids) {
+            if (workbench.cancel(id)) {
+                out.println("run " + id + ": asked to stop; it is recorded as interrupted at its next step");
+            } else {
+                err.println("run " + id + " is not under way in this workbench; under way: " + workbench.activeRuns());
+                status = 1;
+            }
+        }
+        return status;
     }
 
     public void sweep(String... args) {
@@ -96,6 +130,10 @@ public final class GenbenchCommands implements HostCommand {
 
     public void compare(String... runs) {
         compare(List.of(runs), System.out, System.out);
+    }
+
+    public void doctor() {
+        new Doctor(workbench.workspace(), cache, System.getenv()).run(System.out);
     }
 
     /** One table of several runs' final metrics, with mean ± sd over runs that differ only by seed. */
@@ -146,15 +184,20 @@ public final class GenbenchCommands implements HostCommand {
         return null;
     }
 
-    private int resume(List<String> ids, PrintStream out, PrintStream err) {
+    private int resume(List<String> args, PrintStream out, PrintStream err) {
+        List<String> ids = new ArrayList<>(args);
+        boolean force = ids.remove("--force");
         if (ids.size() != 1) {
-            err.println("name one run to resume (see genbench runs)");
+            err.println("name one run to resume (see genbench runs): resume [--force] RUN");
             return 2;
         }
         try {
-            RunResult result = workbench.resume(ids.get(0), new ProgressBar(err, System.console() != null));
+            RunResult result = workbench.resume(ids.get(0), force, new ProgressBar(err, System.console() != null));
             out.println("run " + result.id() + " resumed and completed: " + result.directory());
             printMetrics(result, out);
+            return 0;
+        } catch (RunCompleteException e) {
+            out.println(e.getMessage());
             return 0;
         } catch (SpecException | IOException e) {
             err.println(e.getMessage());
@@ -162,9 +205,15 @@ public final class GenbenchCommands implements HostCommand {
             err.println(ids.get(0) + ": cannot compose the experiment:");
             e.problems().forEach(p -> err.println("  - " + p));
         } catch (RunFailedException e) {
-            err.println(e.getMessage());
+            failed(e, err);
         }
         return 1;
+    }
+
+    private static void failed(RunFailedException e, PrintStream err) {
+        err.println(e.getMessage());
+        Path log = e.directory().resolve("error.log");
+        err.println("  details: " + e.directory().resolve("run.json") + (Files.isRegularFile(log) ? ", " + log : ""));
     }
 
     private int run(List<String> specs, PrintStream out, PrintStream err, boolean execute) {
@@ -195,9 +244,11 @@ public final class GenbenchCommands implements HostCommand {
                 err.println(path + ": cannot compose the experiment:");
                 e.problems().forEach(p -> err.println("  - " + p));
                 status = 1;
+            } catch (RunRefusedException e) {
+                err.println(path + ": " + e.getMessage());
+                status = 1;
             } catch (RunFailedException e) {
-                err.println(e.getMessage());
-                err.println("  details: " + e.directory().resolve("run.json"));
+                failed(e, err);
                 status = 1;
             } catch (IOException e) {
                 err.println(file + ": " + e.getMessage());
@@ -227,7 +278,7 @@ public final class GenbenchCommands implements HostCommand {
         table(rows, out);
     }
 
-    private int list(PrintStream out) {
+    private int list(PrintStream out, PrintStream err) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"role", "name", "provides / needs", "bundle", "description"});
         for (ComponentInfo c : workbench.components()) {
@@ -235,6 +286,11 @@ public final class GenbenchCommands implements HostCommand {
                     c.bundle() + " " + c.bundleVersion(), c.description()});
         }
         table(rows, out);
+        List<String> problems = workbench.pluginProblems();
+        if (!problems.isEmpty()) {
+            err.println("plug-ins with problems:");
+            problems.forEach(p -> err.println("  - " + p));
+        }
         return 0;
     }
 

@@ -14,8 +14,13 @@ import org.genbench.api.Evaluator;
 import org.genbench.api.ModelFamily;
 import org.genbench.api.Sampler;
 import org.genbench.api.Trainer;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.Version;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -24,12 +29,79 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 /**
  * Every installed component, kept current through dynamic references: a bundle that arrives in
  * {@code workspace/plugins/} appears here without a restart, one that leaves disappears, and runs that use a
- * departing component are told so they can fail cleanly.
+ * departing component are told so they can fail cleanly. When two versions of one bundle provide the same
+ * component, the newer one is used and the older one is shadowed (and said to be); plug-ins that did not resolve
+ * or start are reported with the reason ({@link PluginHealth}).
  */
 @org.osgi.service.component.annotations.Component(service = ComponentRegistry.class)
 public final class ComponentRegistry {
     private final Map<Long, Registered> byServiceId = new ConcurrentHashMap<>();
     private final List<Consumer<Registered>> departureListeners = new CopyOnWriteArrayList<>();
+    private final BundleContext context;
+    private volatile ServiceComponentRuntime scr;
+
+    /** For tests that run the workbench without a framework. */
+    public ComponentRegistry() {
+        this(null);
+    }
+
+    @Activate
+    public ComponentRegistry(BundleContext context) {
+        this.context = context;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setScr(ServiceComponentRuntime runtime) {
+        this.scr = runtime;
+    }
+
+    void unsetScr(ServiceComponentRuntime runtime) {
+        if (this.scr == runtime) {
+            this.scr = null;
+        }
+    }
+
+    /**
+     * True while the framework itself is stopping (a signal, the end of the CLI): components leave then because the
+     * workbench goes, not because a plug-in was removed.
+     */
+    boolean frameworkStopping() {
+        if (context == null) {
+            return false;
+        }
+        try {
+            Bundle system = context.getBundle(0);
+            return system == null || system.getState() == Bundle.STOPPING;
+        } catch (IllegalStateException e) {
+            return true; // our own context is no longer valid: we are being stopped
+        }
+    }
+
+    /** Bundles that did not resolve or start, and components that failed to activate, each with the reason. */
+    List<String> notStarted() {
+        return context == null ? List.of() : PluginHealth.problems(context, scr);
+    }
+
+    /** For a refusal that may be caused by a broken plug-in: a note naming the plug-ins that did not start. */
+    String notStartedNote() {
+        List<String> broken = notStarted();
+        return broken.isEmpty() ? "" : "; not started: " + String.join("; ", broken);
+    }
+
+    /** Components hidden by a newer version of the same bundle, as {@code role name (bundle version)}. */
+    List<String> shadowed() {
+        List<String> out = new ArrayList<>();
+        for (Registered r : byServiceId.values()) {
+            Registered winner = find(r.role(), r.name()).orElse(r);
+            if (winner.serviceId() != r.serviceId()) {
+                out.add(r.role().label + " '" + r.name() + "' of " + r.bundle() + " " + r.bundleVersion()
+                        + " is shadowed by " + winner.bundle() + " " + winner.bundleVersion());
+            }
+        }
+        out.sort(null);
+        return out;
+    }
 
     @Reference(service = DatasetProvider.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -110,17 +182,33 @@ public final class ComponentRegistry {
         departureListeners.remove(listener);
     }
 
-    /** The component of {@code role} called {@code name}; with duplicates, the highest-ranked (lowest id) wins. */
+    /**
+     * The component of {@code role} called {@code name}. When several provide it, the newest bundle version wins
+     * (a newer jar of a plug-in replaces the older one even while both are installed), then the earliest service.
+     */
     Optional<Registered> find(Role role, String name) {
         return byServiceId.values().stream()
                 .filter(r -> r.role() == role && r.name().equals(name))
-                .min(Comparator.comparingLong(Registered::serviceId));
+                .min(PREFERENCE);
     }
 
+    private static final Comparator<Registered> PREFERENCE = Comparator
+            .comparing((Registered r) -> version(r.bundleVersion()), Comparator.reverseOrder())
+            .thenComparingLong(Registered::serviceId);
+
+    private static Version version(String v) {
+        try {
+            return Version.parseVersion(v);
+        } catch (IllegalArgumentException e) {
+            return Version.emptyVersion;
+        }
+    }
+
+    /** The components of {@code role} that {@link #find} would pick, by name. */
     List<Registered> all(Role role) {
         List<Registered> out = new ArrayList<>();
         for (Registered r : byServiceId.values()) {
-            if (r.role() == role) {
+            if (r.role() == role && find(role, r.name()).map(w -> w.serviceId() == r.serviceId()).orElse(false)) {
                 out.add(r);
             }
         }
@@ -128,9 +216,12 @@ public final class ComponentRegistry {
         return out;
     }
 
+    /** Every component that {@link #find} would pick, by role and name. */
     List<Registered> all() {
-        List<Registered> out = new ArrayList<>(byServiceId.values());
-        out.sort(Comparator.comparing((Registered r) -> r.role().ordinal()).thenComparing(Registered::name));
+        List<Registered> out = new ArrayList<>();
+        for (Role role : Role.values()) {
+            out.addAll(all(role));
+        }
         return out;
     }
 }

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.genbench.api.Checkpoints;
 import org.genbench.api.Persistent;
@@ -24,25 +25,77 @@ final class RunCheckpoints implements Checkpoints {
 
     private final Path dir;
     private final boolean resuming;
+    private final BooleanSupplier stopped;
 
     RunCheckpoints(Path dir, boolean resuming) {
-        this.dir = dir;
-        this.resuming = resuming;
+        this(dir, resuming, () -> false);
     }
 
+    /** @param stopped true once the run must stop: a state saved after a divergence or a cancel is not trusted */
+    RunCheckpoints(Path dir, boolean resuming, BooleanSupplier stopped) {
+        this.dir = dir;
+        this.resuming = resuming;
+        this.stopped = stopped;
+    }
+
+    /**
+     * Saves checkpoint {@code step} under a temporary name and renames it; a failed write (a full disk) removes the
+     * temporary, so only whole checkpoints are ever found. Refused once the run must stop.
+     */
     @Override
     public void save(long step, Persistent model, Map<String, Object> trainerState) throws IOException {
+        if (stopped.getAsBoolean()) {
+            throw new IllegalStateException("the run is stopping; checkpoint " + step + " was not saved");
+        }
+        if (step < 0) {
+            throw new IllegalArgumentException("step must be >= 0, was " + step);
+        }
         Path tmp = dir.resolve(".tmp-" + PREFIX + step);
-        deleteTree(tmp);
-        Files.createDirectories(tmp.resolve("model"));
-        model.save(tmp.resolve("model"));
-        Files.write(tmp.resolve("trainer.json"), Json.newMapper().writeValueAsBytes(trainerState));
-        Path target = dir.resolve(PREFIX + step);
-        deleteTree(target);
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            deleteTree(tmp);
+            Files.createDirectories(tmp.resolve("model"));
+            model.save(tmp.resolve("model"));
+            Files.write(tmp.resolve("trainer.json"), Json.newMapper().writeValueAsBytes(trainerState));
+            Path target = dir.resolve(PREFIX + step);
+            deleteTree(target);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            try {
+                deleteTree(tmp);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
         List<Path> all = complete();
         for (Path old : all.subList(0, Math.max(0, all.size() - KEEP))) {
             deleteTree(old);
+        }
+    }
+
+    /** The step of the checkpoint a resumption continues from, if this run is being resumed and has one. */
+    Optional<Long> latestStep() throws IOException {
+        return resuming ? latestComplete() : Optional.empty();
+    }
+
+    /** The newest complete checkpoint's step, resuming or not. */
+    Optional<Long> latestComplete() throws IOException {
+        List<Path> all = complete();
+        return all.isEmpty() ? Optional.empty() : Optional.of(step(all.get(all.size() - 1)));
+    }
+
+    /** Removes checkpoints at or after {@code step} (a diverged run's untrusted states) and unfinished ones. */
+    void dropFrom(long step) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> dirs = Files.list(dir)) {
+            for (Path d : dirs.toList()) {
+                String name = d.getFileName().toString();
+                if (name.startsWith(".tmp-") || name.startsWith(PREFIX) && parse(name) >= step) {
+                    deleteTree(d);
+                }
+            }
         }
     }
 
@@ -67,13 +120,23 @@ final class RunCheckpoints implements Checkpoints {
             return List.of();
         }
         try (Stream<Path> dirs = Files.list(dir)) {
-            return dirs.filter(d -> d.getFileName().toString().startsWith(PREFIX) && Files.isRegularFile(d.resolve("trainer.json")))
+            return dirs.filter(d -> d.getFileName().toString().startsWith(PREFIX) && parse(d.getFileName().toString()) >= 0
+                            && Files.isRegularFile(d.resolve("trainer.json")))
                     .sorted(Comparator.comparingLong(RunCheckpoints::step)).toList();
         }
     }
 
     private static long step(Path d) {
-        return Long.parseLong(d.getFileName().toString().substring(PREFIX.length()));
+        return parse(d.getFileName().toString());
+    }
+
+    /** The step in {@code step-<n>}, or -1 for a name that is not one. */
+    private static long parse(String name) {
+        try {
+            return Long.parseLong(name.substring(PREFIX.length()));
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+            return -1;
+        }
     }
 
     static void deleteTree(Path p) throws IOException {

@@ -1,14 +1,15 @@
 package org.genbench.workbench.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.genbench.api.Capability;
 import org.genbench.api.Evaluator;
 import org.genbench.api.ModelFamily;
@@ -16,10 +17,13 @@ import org.genbench.api.Requirement;
 import org.genbench.api.Sampler;
 import org.genbench.api.Trainer;
 import org.genbench.api.spec.ExperimentSpec;
+import org.genbench.numerics.NumericsGate;
 import org.genbench.workbench.ComponentInfo;
 import org.genbench.workbench.CompositionException;
+import org.genbench.workbench.RunCompleteException;
 import org.genbench.workbench.RunFailedException;
 import org.genbench.workbench.RunListener;
+import org.genbench.workbench.RunRefusedException;
 import org.genbench.workbench.RunResult;
 import org.genbench.workbench.RunSummary;
 import org.genbench.workbench.SpecException;
@@ -28,34 +32,104 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 /**
  * The workbench service. Its workspace comes from the framework property {@code genbench.workspace} (the
  * launcher sets it); provenance of the platform libraries and the source commit from {@code genbench.libraries}
- * and {@code genbench.git.commit}.
+ * and {@code genbench.git.commit}; the per-phase time limit from {@code genbench.phase.timeout} (seconds, none
+ * when absent or 0). A run starts only when the platform's numerics check passes on this machine ({@link NumericsGate}:
+ * checked once per host and library versions, the outcome kept under {@code genbench.cache}, else
+ * {@code ~/.cache/genbench}).
+ *
+ * <p>On activation (every start of a host) runs left {@code running} by a process that is gone are marked
+ * {@code interrupted}. On deactivation (the framework stopping: a signal, the end of the CLI, a notebook kernel
+ * shutting down) the runs under way are stopped and recorded as {@code interrupted}.
  */
 @Component(service = Workbench.class)
 public final class WorkbenchImpl implements Workbench {
+    static final String STOPPING = "the workbench stopped while the run was going (a signal such as Ctrl-C or kill, or a"
+            + " shutdown)";
+
     private final ComponentRegistry registry;
     private final Path workspace;
     private final BundleContext context;
     private final Map<String, String> libraries;
     private final String gitCommit;
+    private final Duration phaseTimeout;
+    private final long memoryBudget;
+    private final Path cache;
+    private final Map<String, RunControl> active = new ConcurrentHashMap<>();
 
     @Activate
     public WorkbenchImpl(@Reference ComponentRegistry registry, BundleContext context) {
         this(registry, Path.of(property(context, "genbench.workspace", "workspace")).toAbsolutePath(), context,
-                parseLibraries(property(context, "genbench.libraries", "")), property(context, "genbench.git.commit", "unknown"));
+                parseLibraries(property(context, "genbench.libraries", "")), property(context, "genbench.git.commit", "unknown"),
+                seconds(property(context, "genbench.phase.timeout", "0")),
+                memory(property(context, "genbench.memory", "")),
+                Path.of(property(context, "genbench.cache", NumericsGate.defaultCacheDir().toString())));
+        new RunStore(workspace.resolve("runs")).reclaimStale();
     }
 
     WorkbenchImpl(ComponentRegistry registry, Path workspace, BundleContext context, Map<String, String> libraries,
                   String gitCommit) {
+        this(registry, workspace, context, libraries, gitCommit, Duration.ZERO, Runtime.getRuntime().maxMemory(),
+                NumericsGate.defaultCacheDir());
+    }
+
+    /**
+     * @param memoryBudget bytes the settings of one run may ask for (checked at compose time); at most the JVM's
+     *                     maximum heap
+     * @param cache        where the numerics check keeps its outcome for this host and library versions
+     */
+    WorkbenchImpl(ComponentRegistry registry, Path workspace, BundleContext context, Map<String, String> libraries,
+                  String gitCommit, Duration phaseTimeout, long memoryBudget, Path cache) {
+        this.cache = cache;
+        this.memoryBudget = memoryBudget;
         this.registry = registry;
         this.workspace = workspace;
         this.context = context;
         this.libraries = libraries;
         this.gitCommit = gitCommit;
+        this.phaseTimeout = phaseTimeout;
+    }
+
+    /** The framework is stopping: every run under way stops and is recorded as interrupted before it goes. */
+    @Deactivate
+    void deactivate() {
+        for (RunControl c : active.values()) {
+            c.stop(RunStore.INTERRUPTED, STOPPING + " during " + c.phase() + (c.component().isEmpty() ? "" : " of " + c.component()));
+        }
+        long deadline = System.nanoTime() + Runner.GRACE.toNanos() + 1_000_000_000L;
+        while (!active.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** {@code genbench.memory} in bytes, never more than the JVM's maximum heap. */
+    static long memory(String value) {
+        long heap = Runtime.getRuntime().maxMemory();
+        try {
+            long asked = Long.parseLong(value.trim());
+            return asked > 0 ? Math.min(asked, heap) : heap;
+        } catch (NumberFormatException e) {
+            return heap;
+        }
+    }
+
+    static Duration seconds(String value) {
+        try {
+            double s = Double.parseDouble(value.trim());
+            return s > 0 && Double.isFinite(s) ? Duration.ofMillis(Math.round(s * 1000)) : Duration.ZERO;
+        } catch (NumberFormatException e) {
+            return Duration.ZERO;
+        }
     }
 
     @Override
@@ -64,7 +138,11 @@ public final class WorkbenchImpl implements Workbench {
         for (Registered r : registry.all()) {
             List<String> caps;
             if (r.component() instanceof ModelFamily<?> f) {
-                caps = f.capabilities().stream().map(Capability::nameOf).sorted().toList();
+                List<String> names = new ArrayList<>(f.capabilities().stream().map(Capability::nameOf).sorted().toList());
+                if (!f.needsTraining()) {
+                    names.add("needs no trainer");
+                }
+                caps = names;
             } else if (r.role() == Role.DATASET) {
                 caps = List.of();
             } else {
@@ -90,55 +168,79 @@ public final class WorkbenchImpl implements Workbench {
 
     @Override
     public ExperimentSpec parseSpec(String json) throws SpecException {
-        try {
-            ExperimentSpec spec = Json.MAPPER.readValue(json, ExperimentSpec.class);
-            if (spec == null) {
-                throw new SpecException("the spec is empty", null);
-            }
-            return spec;
-        } catch (JsonProcessingException e) {
-            throw new SpecException("invalid spec: " + Json.describe(e), e);
-        }
+        return SpecReader.parse(json);
     }
 
     @Override
     public ExperimentSpec readSpec(Path file) throws SpecException, IOException {
-        try {
-            return parseSpec(Files.readString(file));
-        } catch (SpecException e) {
-            throw new SpecException(file + ": " + e.getMessage(), e.getCause());
-        }
+        return SpecReader.read(file);
     }
 
     @Override
     public void check(ExperimentSpec spec) throws CompositionException {
-        new Composer(registry).compose(spec);
+        new Composer(registry, memoryBudget).compose(spec);
     }
 
     @Override
     public RunResult run(ExperimentSpec spec, RunListener listener) throws CompositionException, RunFailedException {
-        Composition composition = new Composer(registry).compose(spec);
+        Composition composition = new Composer(registry, memoryBudget).compose(spec);
         return newRunner().run(composition, listener == null ? RunListener.NONE : listener);
     }
 
     @Override
-    public RunResult resume(String runId, RunListener listener) throws SpecException, IOException,
-            CompositionException, RunFailedException {
-        Path dir = workspace.resolve("runs").resolve(runId).normalize();
-        if (!dir.getParent().equals(workspace.resolve("runs")) || !Files.isRegularFile(dir.resolve(RunStore.SPEC_JSON))) {
-            throw new IOException("no run '" + runId + "' in " + workspace.resolve("runs"));
+    public RunResult resume(String runId, boolean force, RunListener listener) throws SpecException, IOException,
+            CompositionException, RunFailedException, RunCompleteException {
+        RunStore store = new RunStore(workspace.resolve("runs"));
+        store.reclaimStale();
+        Path dir = store.find(runId).orElseThrow(() -> new IOException("no run '" + runId + "' in " + store.root()));
+        ObjectNode run = RunStore.readRun(dir).orElseThrow(() -> new IOException(dir.resolve(RunStore.RUN_JSON)
+                + " cannot be read; the run cannot be resumed"));
+        String status = run.path("status").asText();
+        if (active.containsKey(dir.getFileName().toString()) || RunStore.RUNNING.equals(status)) {
+            throw new IOException("run " + runId + " is still running (" + run.path("owner").path("host").asText("?")
+                    + ", pid " + run.path("owner").path("pid").asText("?") + "); cancel it or wait for it");
         }
-        Composition composition = new Composer(registry).compose(readSpec(dir.resolve(RunStore.SPEC_JSON)));
-        return newRunner().run(composition, listener == null ? RunListener.NONE : listener, dir, true);
+        if (RunStore.COMPLETED.equals(status) && !force) {
+            throw new RunCompleteException(dir.getFileName().toString(), run.path("finished").asText(""));
+        }
+        Composition composition = new Composer(registry, memoryBudget).compose(readSpec(dir.resolve(RunStore.SPEC_JSON)));
+        return newRunner().run(composition, listener == null ? RunListener.NONE : listener, dir, run);
     }
 
-    private Runner newRunner() {
-        return new Runner(new RunStore(workspace.resolve("runs")), registry, platformBundles(), libraries, gitCommit);
+    @Override
+    public boolean cancel(String runId) {
+        RunControl c = active.get(runId);
+        return c != null && c.stop(RunStore.INTERRUPTED, "cancelled during " + c.phase()
+                + (c.component().isEmpty() ? "" : " of " + c.component()));
+    }
+
+    @Override
+    public List<String> activeRuns() {
+        return List.copyOf(new java.util.TreeSet<>(active.keySet()));
+    }
+
+    @Override
+    public List<String> pluginProblems() {
+        List<String> out = new ArrayList<>(registry.notStarted());
+        out.addAll(registry.shadowed());
+        return out;
+    }
+
+    /** A runner, once the platform's numerics check has passed on this machine; refused (no run directory) otherwise. */
+    private Runner newRunner() throws RunRefusedException {
+        NumericsGate.Report numerics = NumericsGate.ensure(cache);
+        if (!numerics.ok()) {
+            throw new RunRefusedException(workspace.resolve("runs"), numerics.refusal());
+        }
+        return new Runner(new RunStore(workspace.resolve("runs")), registry, platformBundles(), libraries, gitCommit,
+                phaseTimeout, active, Runner.GRACE, numerics.provenance());
     }
 
     @Override
     public List<RunSummary> runs() throws IOException {
-        return new RunStore(workspace.resolve("runs")).list();
+        RunStore store = new RunStore(workspace.resolve("runs"));
+        store.reclaimStale();
+        return store.list();
     }
 
     @Override

@@ -17,13 +17,17 @@ import org.genbench.api.DataInfo;
 import org.genbench.api.Dataset;
 import org.genbench.api.tensor.DType;
 import org.genbench.api.tensor.Tensor;
+import org.genbench.testing.Required;
 import org.genbench.testing.TestRunContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Needs Debian's dataset-fashion-mnist (CI installs it: apt-get install -y dataset-fashion-mnist). */
+/**
+ * The tests that read Debian's dataset-fashion-mnist say so first ({@link Required}: skipped without it, failed under
+ * CI, which installs it); the one about a missing package needs nothing.
+ */
 class FashionMnistTest {
     static final Manifest MANIFEST = Manifest.fashionMnist();
     static final Path SOURCE = Path.of(MANIFEST.sourceDirectory());
@@ -53,6 +57,7 @@ class FashionMnistTest {
 
     @Test
     void preparesOnFirstUseIntoArrowFilesWithTheManifestsChecksums() throws IOException {
+        Required.fashionMnist();
         try (Dataset d = open(config(100, 50, "none"), 1)) {
             DataInfo info = d.info();
             assertArrayEquals(new long[] {1, 28, 28}, info.sampleShape());
@@ -81,6 +86,7 @@ class FashionMnistTest {
 
     @Test
     void thresholdAndStochasticBinarizationGiveZerosAndOnesAndStochasticIsSeeded() throws IOException {
+        Required.fashionMnist();
         double grey;
         try (Dataset d = open(config(200, 10, "none"), 1)) {
             grey = java.util.Arrays.stream(d.split("train").x().toDoubleArray()).average().orElseThrow();
@@ -115,6 +121,7 @@ class FashionMnistTest {
 
     @Test
     void aCorruptSourceFileIsNamedAndAStaleArrowFileIsRebuilt() throws IOException {
+        Required.fashionMnist();
         Path source = Files.createDirectories(dir.resolve("source"));
         for (String f : MANIFEST.sourceSha256().keySet()) {
             Files.copy(SOURCE.resolve(f), source.resolve(f));

@@ -8,8 +8,11 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.genbench.api.DataInfo;
+import org.genbench.api.DataSize;
+import org.genbench.api.MemoryDemand;
 import org.genbench.api.InMemoryDataset;
 import org.genbench.api.Dataset;
 import org.genbench.api.DatasetProvider;
@@ -44,27 +47,32 @@ public final class ToyDatasets implements DatasetProvider<ToyDatasets.Config> {
 
     /**
      * @param shape one of {@link ToyDatasets#SHAPES}; default {@code eight-gaussians}
-     * @param train training examples, at least 1; default 4000
-     * @param test test examples, at least 1; default 1000
-     * @param noise standard deviation of added Gaussian noise, at least 0; the default depends on the shape
+     * @param train training examples, 1 to {@value #MAX_EXAMPLES}; default 4000
+     * @param test test examples, 1 to {@value #MAX_EXAMPLES}; default 1000
+     * @param noise standard deviation of added Gaussian noise, 0 to {@value #MAX_NOISE}; the default depends on the shape
      */
     public record Config(String shape, Integer train, Integer test, Double noise) {
+        /** Both coordinates of a split are generated into one Java array, which holds at most 2^31 - 1 values. */
+        public static final int MAX_EXAMPLES = (Integer.MAX_VALUE - 8) / 2;
+        /** The shapes span about [-4, 4]; noise of 100 buries them completely, more is a typing mistake. */
+        public static final double MAX_NOISE = 100;
+
         public Config {
             shape = shape == null ? "eight-gaussians" : shape;
             if (!SHAPES.contains(shape)) {
                 throw new IllegalArgumentException("shape must be one of " + SHAPES + ", was '" + shape + "'");
             }
             train = train == null ? 4000 : train;
-            if (train < 1) {
-                throw new IllegalArgumentException("train must be >= 1, was " + train);
+            if (train < 1 || train > MAX_EXAMPLES) {
+                throw new IllegalArgumentException("train must be in 1.." + MAX_EXAMPLES + ", was " + train);
             }
             test = test == null ? 1000 : test;
-            if (test < 1) {
-                throw new IllegalArgumentException("test must be >= 1, was " + test);
+            if (test < 1 || test > MAX_EXAMPLES) {
+                throw new IllegalArgumentException("test must be in 1.." + MAX_EXAMPLES + ", was " + test);
             }
             noise = noise == null ? defaultNoise(shape) : noise;
-            if (!(noise >= 0) || Double.isInfinite(noise)) {
-                throw new IllegalArgumentException("noise must be a finite number >= 0, was " + noise);
+            if (!(noise >= 0 && noise <= MAX_NOISE)) {
+                throw new IllegalArgumentException("noise must be in 0.." + (long) MAX_NOISE + ", was " + noise);
             }
         }
 
@@ -95,6 +103,18 @@ public final class ToyDatasets implements DatasetProvider<ToyDatasets.Config> {
     @Override
     public Class<Config> configType() {
         return Config.class;
+    }
+
+    @Override
+    public Optional<DataSize> size(Config config) {
+        return Optional.of(new DataSize(new long[] {2}, Map.of("train", (long) config.train(), "test", (long) config.test())));
+    }
+
+    /** Each example is generated as two doubles and kept as two floats. */
+    @Override
+    public List<MemoryDemand> memory(Config config, DataSize data) {
+        return List.of(new MemoryDemand("train", config.train(), 2 * (8 + 4), "examples of 2 values"),
+                new MemoryDemand("test", config.test(), 2 * (8 + 4), "examples of 2 values"));
     }
 
     @Override

@@ -248,9 +248,9 @@ class ToyDatasetsTest {
         assertEquals("shape must be one of [two-moons, eight-gaussians, checkerboard, swiss-roll], was 'moons'",
                 e.getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new ToyDatasets.Config(null, 0, null, null))
-                .getMessage().startsWith("train must be >= 1"));
+                .getMessage().startsWith("train must be in 1.."));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new ToyDatasets.Config(null, null, -3, null))
-                .getMessage().startsWith("test must be >= 1"));
+                .getMessage().startsWith("test must be in 1.."));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> config("two-moons", -0.1))
                 .getMessage().startsWith("noise must be"));
         assertThrows(IllegalArgumentException.class, () -> config("two-moons", Double.NaN));

@@ -26,6 +26,7 @@ import org.genbench.api.RunContext;
 import org.genbench.api.SampleResult;
 import org.genbench.api.tensor.Tensor;
 import org.genbench.eval.fid.FeatureNetwork;
+import org.genbench.numerics.FrechetDistance;
 import org.genbench.tensor.Nd4jArrow;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;

@@ -64,8 +64,8 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
                 throw new IllegalArgumentException("split must name a dataset split such as 'test', was blank");
             }
             batchSize = batchSize == null ? 4096 : batchSize;
-            if (batchSize < 1) {
-                throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
+            if (batchSize < 1 || batchSize > 1_000_000) {
+                throw new IllegalArgumentException("batchSize must be in 1..1000000, was " + batchSize);
             }
             estimator = estimator == null ? "auto" : estimator;
             if (!List.of("auto", "exact", "bound", "ais").contains(estimator)) {
@@ -87,6 +87,15 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
     }
 
     public HeldOutLikelihood() {
+    }
+
+    /** The split must be one the dataset has (known at compose time when the dataset can tell its size). */
+    @Override
+    public void checkData(Config config, org.genbench.api.DataSize data) {
+        if (!data.rows().isEmpty() && !data.rows().containsKey(config.split())) {
+            throw new IllegalArgumentException("split must be one of " + new java.util.TreeSet<>(data.rows().keySet())
+                    + ", was '" + config.split() + "'");
+        }
     }
 
     @Override

@@ -292,7 +292,7 @@ class HeldOutLikelihoodTest {
         assertEquals("test", c.split());
         assertEquals(null, c.dequantize());
         assertEquals(4096, c.batchSize());
-        assertEquals("batchSize must be >= 1, was 0",
+        assertEquals("batchSize must be in 1..1000000, was 0",
                 assertThrows(IllegalArgumentException.class, () -> new HeldOutLikelihood.Config(null, null, 0)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> new HeldOutLikelihood.Config(" ", null, null));
         assertEquals("loglik", loglik.name());

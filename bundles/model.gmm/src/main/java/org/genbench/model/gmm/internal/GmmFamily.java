@@ -5,10 +5,12 @@ import java.util.Objects;
 import java.util.Set;
 import org.genbench.api.Capability;
 import org.genbench.api.DataInfo;
+import org.genbench.api.DataSize;
 import org.genbench.api.DirectSampling;
 import org.genbench.api.EmFittable;
 import org.genbench.api.Energy;
 import org.genbench.api.LogDensity;
+import org.genbench.api.MemoryDemand;
 import org.genbench.api.Model;
 import org.genbench.api.ModelFamily;
 import org.genbench.api.Persistent;
@@ -36,11 +38,11 @@ public final class GmmFamily implements ModelFamily<GmmFamily.Config> {
      *                         one matrix per component), {@code tied} (one matrix shared by all), {@code diag} (one
      *                         diagonal per component) or {@code spherical} (one variance per component)
      * @param regCovar         added to every covariance diagonal after each M step, as scikit-learn's
-     *                         {@code reg_covar} (default 1e-6, at least 0)
+     *                         {@code reg_covar} (default 1e-6, 0 to 1e6: a variance, in squared data units)
      * @param init             {@code kmeans++} (k-means++ seeding, Lloyd iterations, then an M step on the hard
      *                         assignments, like scikit-learn's {@code init_params='kmeans'}) or {@code random}
      *                         (random responsibilities, then an M step)
-     * @param kmeansIterations Lloyd iterations after seeding (default 20, at least 0; 0 keeps the seeds)
+     * @param kmeansIterations Lloyd iterations after seeding (default 20, 0 to 10000; 0 keeps the seeds)
      * @param weightsInit      initial weights, k values in [0, 1] summing to 1 (scikit-learn's {@code weights_init});
      *                         default from {@code init}
      * @param meansInit        initial means, k rows of d values (scikit-learn's {@code means_init}); default from
@@ -61,14 +63,14 @@ public final class GmmFamily implements ModelFamily<GmmFamily.Config> {
                 throw new IllegalArgumentException("components must be >= 1, was " + components);
             }
             CovarianceType type = CovarianceType.of(covariance);
-            if (!(regCovar >= 0) || Double.isInfinite(regCovar)) {
-                throw new IllegalArgumentException("regCovar must be finite and >= 0, was " + regCovar);
+            if (!(regCovar >= 0 && regCovar <= 1e6)) {
+                throw new IllegalArgumentException("regCovar must be in 0..1e6, was " + regCovar);
             }
             if (!init.equals(KMEANS_PLUS_PLUS) && !init.equals(RANDOM)) {
                 throw new IllegalArgumentException("init must be one of 'kmeans++', 'random', was '" + init + "'");
             }
-            if (kmeansIterations < 0) {
-                throw new IllegalArgumentException("kmeansIterations must be >= 0, was " + kmeansIterations);
+            if (kmeansIterations < 0 || kmeansIterations > 10_000) {
+                throw new IllegalArgumentException("kmeansIterations must be in 0..10000, was " + kmeansIterations);
             }
             weightsInit = weightsInit == null ? null : checkWeights(weightsInit.clone(), components);
             meansInit = meansInit == null ? null : checkMeans(CovarianceType.copy(meansInit), components);
@@ -175,6 +177,44 @@ public final class GmmFamily implements ModelFamily<GmmFamily.Config> {
     public Set<Class<? extends Capability>> capabilities() {
         return Set.of(LogDensity.class, Score.class, Energy.class, DirectSampling.class, EmFittable.class,
                 Persistent.class);
+    }
+
+    /**
+     * A mixture cannot have more components than there are examples to initialize them from, and initial means and
+     * precisions must be for the data's dimension: refused at compose time, not when the run starts.
+     */
+    @Override
+    public void checkData(Config config, DataSize data) {
+        long n = data.rows("train");
+        if (n > 0 && config.components() > n) {
+            throw new IllegalArgumentException("components must be <= the " + n + " training examples, was " + config.components());
+        }
+        long[] shape = data.sampleShape();
+        if (shape.length != 1) {
+            throw new IllegalArgumentException("gmm models vectors; the dataset's examples are shaped " + Arrays.toString(shape));
+        }
+        long d = shape[0];
+        if (config.meansInit() != null && config.meansInit()[0].length != d) {
+            throw new IllegalArgumentException("meansInit has rows of " + config.meansInit()[0].length
+                    + " values, but the data has dimension " + d);
+        }
+        if (config.precisionsInit() != null && d <= Integer.MAX_VALUE) {
+            InitialPrecisions.checkDimension(config.precisionsInit(), config.covarianceType(), (int) d);
+        }
+    }
+
+    /** Per component: its covariance (d x d, d or 1 values), mean and weight; while fitting, 2 x n responsibilities. */
+    @Override
+    public java.util.List<MemoryDemand> memory(Config config, DataSize data) {
+        long d = data.dimension();
+        long n = Math.max(1, data.rows("train"));
+        long covariance = switch (config.covarianceType()) {
+            case FULL -> d * d;
+            case DIAG -> d;
+            case TIED, SPHERICAL -> 1;
+        };
+        return java.util.List.of(new MemoryDemand("components", config.components(), 8 * (covariance + d + 1 + 2 * n),
+                "components over " + n + " examples of " + d + " values"));
     }
 
     /** The parameters are set later by {@link EmFittable#initialize} or {@link Persistent#load}, not from {@code rng}. */

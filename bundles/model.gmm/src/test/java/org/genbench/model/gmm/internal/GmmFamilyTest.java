@@ -34,11 +34,12 @@ class GmmFamilyTest {
         assertRejected(() -> new GmmFamily.Config(0, null, null, null, null), "components must be >= 1, was 0");
         assertRejected(() -> new GmmFamily.Config(null, "diagonal", null, null, null),
                 "covariance must be one of [full, tied, diag, spherical], was 'diagonal'");
-        assertRejected(() -> new GmmFamily.Config(null, null, -1e-3, null, null), "regCovar must be finite and >= 0");
+        assertRejected(() -> new GmmFamily.Config(null, null, -1e-3, null, null), "regCovar must be in 0..1e6");
+        assertRejected(() -> new GmmFamily.Config(null, null, 1e7, null, null), "regCovar must be in 0..1e6");
         assertRejected(() -> new GmmFamily.Config(null, null, Double.NaN, null, null), "regCovar");
         assertRejected(() -> new GmmFamily.Config(null, null, null, "kmeans", null),
                 "init must be one of 'kmeans++', 'random', was 'kmeans'");
-        assertRejected(() -> new GmmFamily.Config(null, null, null, null, -1), "kmeansIterations must be >= 0, was -1");
+        assertRejected(() -> new GmmFamily.Config(null, null, null, null, -1), "kmeansIterations must be in 0..10000, was -1");
     }
 
     @Test

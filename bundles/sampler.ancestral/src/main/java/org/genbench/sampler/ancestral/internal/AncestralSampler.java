@@ -2,7 +2,9 @@ package org.genbench.sampler.ancestral.internal;
 
 import java.util.List;
 import java.util.Map;
+import org.genbench.api.DataSize;
 import org.genbench.api.DirectSampling;
+import org.genbench.api.MemoryDemand;
 import org.genbench.api.Metric;
 import org.genbench.api.Model;
 import org.genbench.api.Requirement;
@@ -41,6 +43,13 @@ public final class AncestralSampler implements Sampler<AncestralSampler.Config> 
     @Override
     public Class<Config> configType() {
         return Config.class;
+    }
+
+    /** The draws are held whole, at least 4 bytes a value. */
+    @Override
+    public List<MemoryDemand> memory(Config config, DataSize data) {
+        return List.of(new MemoryDemand("samples", config.samples(), 4 * data.dimension(),
+                "samples of " + data.dimension() + " values"));
     }
 
     @Override

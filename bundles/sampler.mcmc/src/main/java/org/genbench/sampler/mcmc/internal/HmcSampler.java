@@ -32,12 +32,10 @@ public final class HmcSampler implements Sampler<HmcSampler.Config> {
             leapfrogSteps = leapfrogSteps == null ? 10 : leapfrogSteps;
             adapt = adapt == null ? Boolean.TRUE : adapt;
             initScale = initScale == null ? 1.0 : initScale;
-            Checks.atLeast("chains", chains, 1);
-            Checks.atLeast("draws", draws, 4);
-            Checks.atLeast("warmup", warmup, 0);
-            Checks.atLeast("thin", thin, 1);
+            Checks.common(chains, draws, warmup, thin);
             Checks.positive("stepSize", stepSize);
             Checks.atLeast("leapfrogSteps", leapfrogSteps, 1);
+            Checks.atMost("leapfrogSteps", leapfrogSteps, Checks.MAX_LEAPFROG, "gradient evaluations per iteration");
             Checks.positive("initScale", initScale);
         }
 
@@ -62,6 +60,11 @@ public final class HmcSampler implements Sampler<HmcSampler.Config> {
     @Override
     public Class<Config> configType() {
         return Config.class;
+    }
+
+    @Override
+    public java.util.List<org.genbench.api.MemoryDemand> memory(Config config, org.genbench.api.DataSize data) {
+        return Checks.memory(config.chains(), config.draws(), data);
     }
 
     @Override

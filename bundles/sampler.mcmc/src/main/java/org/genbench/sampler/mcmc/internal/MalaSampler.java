@@ -38,10 +38,7 @@ public final class MalaSampler implements Sampler<MalaSampler.Config> {
             stepSize = stepSize == null ? 0.5 : stepSize;
             adapt = adapt == null ? Boolean.TRUE : adapt;
             initScale = initScale == null ? 1.0 : initScale;
-            Checks.atLeast("chains", chains, 1);
-            Checks.atLeast("draws", draws, 4);
-            Checks.atLeast("warmup", warmup, 0);
-            Checks.atLeast("thin", thin, 1);
+            Checks.common(chains, draws, warmup, thin);
             Checks.positive("stepSize", stepSize);
             Checks.positive("initScale", initScale);
         }
@@ -67,6 +64,11 @@ public final class MalaSampler implements Sampler<MalaSampler.Config> {
     @Override
     public Class<Config> configType() {
         return Config.class;
+    }
+
+    @Override
+    public java.util.List<org.genbench.api.MemoryDemand> memory(Config config, org.genbench.api.DataSize data) {
+        return Checks.memory(config.chains(), config.draws(), data);
     }
 
     @Override

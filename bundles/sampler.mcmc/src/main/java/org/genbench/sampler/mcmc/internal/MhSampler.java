@@ -31,10 +31,7 @@ public final class MhSampler implements Sampler<MhSampler.Config> {
             stepSize = stepSize == null ? 1.0 : stepSize;
             adapt = adapt == null ? Boolean.TRUE : adapt;
             initScale = initScale == null ? 1.0 : initScale;
-            Checks.atLeast("chains", chains, 1);
-            Checks.atLeast("draws", draws, 4);
-            Checks.atLeast("warmup", warmup, 0);
-            Checks.atLeast("thin", thin, 1);
+            Checks.common(chains, draws, warmup, thin);
             Checks.positive("stepSize", stepSize);
             Checks.positive("initScale", initScale);
         }
@@ -60,6 +57,11 @@ public final class MhSampler implements Sampler<MhSampler.Config> {
     @Override
     public Class<Config> configType() {
         return Config.class;
+    }
+
+    @Override
+    public java.util.List<org.genbench.api.MemoryDemand> memory(Config config, org.genbench.api.DataSize data) {
+        return Checks.memory(config.chains(), config.draws(), data);
     }
 
     @Override

@@ -380,9 +380,24 @@ class McmcSamplersTest {
                 "stepSize must be > 0 and finite, was -1.0", v -> new MalaSampler.Config(null, null, null, null, -1.0, null, null),
                 "leapfrogSteps must be >= 1, was 0", v -> new HmcSampler.Config(null, null, null, null, null, 0, null, null),
                 "initScale must be > 0 and finite, was NaN", v -> new MhSampler.Config(null, null, null, null, null, null, Double.NaN));
-        for (Map.Entry<String, Function<Void, Object>> e : bad.entrySet()) {
-            IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class, () -> e.getValue().apply(null));
-            assertEquals(e.getKey(), thrown.getMessage());
+        Map<String, Function<Void, Object>> tooLarge = Map.of(
+                "chains must be <= 10000 (every iteration steps every chain), was 10001",
+                v -> new MhSampler.Config(10001, null, null, null, null, null, null),
+                "draws gives warmup + draws * thin = 20001000 iterations per chain, more than 10000000 (hours of sampling even on"
+                        + " 2-D data)", v -> new MalaSampler.Config(null, 20_000_000, null, null, null, null, null),
+                "thin gives warmup + draws * thin = 8589935588 iterations per chain, more than 10000000 (hours of sampling even"
+                        + " on 2-D data)", v -> new MalaSampler.Config(null, 4, null, Integer.MAX_VALUE, null, null, null),
+                "warmup gives warmup + draws * thin = 1000002000 iterations per chain, more than 10000000 (hours of sampling"
+                        + " even on 2-D data)", v -> new HmcSampler.Config(null, null, 1_000_000_000, null, null, null, null, null),
+                "stepSize must be <= 10000 (in the data's units), was 100000.0",
+                v -> new HmcSampler.Config(null, null, null, null, 1e5, null, null, null),
+                "leapfrogSteps must be <= 1000 (gradient evaluations per iteration), was 1001",
+                v -> new HmcSampler.Config(null, null, null, null, null, 1001, null, null));
+        for (Map<String, Function<Void, Object>> cases : List.of(bad, tooLarge)) {
+            for (Map.Entry<String, Function<Void, Object>> e : cases.entrySet()) {
+                IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class, () -> e.getValue().apply(null));
+                assertEquals(e.getKey(), thrown.getMessage());
+            }
         }
     }
 

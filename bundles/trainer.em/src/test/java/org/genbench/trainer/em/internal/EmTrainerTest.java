@@ -281,10 +281,10 @@ class EmTrainerTest {
         EmTrainer.Config c = EmTrainer.Config.defaults();
         assertEquals(100, c.maxIterations());
         assertEquals(1e-6, c.tolerance());
-        assertRejected(() -> new EmTrainer.Config(0, null, null), "maxIterations must be >= 1, was 0");
-        assertRejected(() -> new EmTrainer.Config(null, -1e-9, null), "tolerance must be finite and >= 0, was -1.0E-9");
+        assertRejected(() -> new EmTrainer.Config(0, null, null), "maxIterations must be in 1..100000, was 0");
+        assertRejected(() -> new EmTrainer.Config(null, -1e-9, null), "tolerance must be in 0..1e6, was -1.0E-9");
         assertRejected(() -> new EmTrainer.Config(null, Double.NaN, null), "tolerance");
-        assertRejected(() -> new EmTrainer.Config(null, null, null, 0), "nInit must be >= 1, was 0");
+        assertRejected(() -> new EmTrainer.Config(null, null, null, 0), "nInit must be in 1..1000, was 0");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.genbench.eval.fid.internal;
+package org.genbench.numerics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

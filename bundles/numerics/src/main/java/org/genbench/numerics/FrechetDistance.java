@@ -1,4 +1,4 @@
-package org.genbench.eval.fid.internal;
+package org.genbench.numerics;
 
 import java.util.Arrays;
 import org.bytedeco.javacpp.DoublePointer;
@@ -23,35 +23,35 @@ import org.nd4j.linalg.factory.Nd4j;
  * the OpenBLAS that ND4J loads: ND4J's own {@code Eigen} wraps the QR-iteration {@code dsyev}, several times slower
  * at FID's usual 2048 dimensions.
  */
-final class FrechetDistance {
-    static final double DEFAULT_EPS = 1e-6;
+public final class FrechetDistance {
+    public static final double DEFAULT_EPS = 1e-6;
 
     private FrechetDistance() {
     }
 
     /** Mean and unbiased covariance (numpy's {@code np.cov(x, rowvar=False)}) of features {@code [n, d]}. */
-    record Statistics(INDArray mean, INDArray covariance, long n) {
-        Statistics {
+    public record Statistics(INDArray mean, INDArray covariance, long n) {
+        public Statistics {
             if (mean.length() != covariance.rows() || covariance.rows() != covariance.columns()) {
                 throw new IllegalArgumentException("mean of length " + mean.length() + " and covariance "
                         + Arrays.toString(covariance.shape()) + " do not fit");
             }
         }
 
-        int dimension() {
+        public int dimension() {
             return (int) mean.length();
         }
 
-        static Statistics of(double[] mean, double[][] covariance, long n) {
+        public static Statistics of(double[] mean, double[][] covariance, long n) {
             return new Statistics(Nd4j.createFromArray(mean), Nd4j.createFromArray(covariance), n);
         }
     }
 
     /** {@code value}: the distance; {@code offsetApplied}: whether the eps * I retry was needed. */
-    record Result(double value, boolean offsetApplied, double eps) {
+    public record Result(double value, boolean offsetApplied, double eps) {
     }
 
-    static Statistics statistics(INDArray features) {
+    public static Statistics statistics(INDArray features) {
         if (features.rank() != 2 || features.rows() < 2) {
             throw new IllegalArgumentException("features must be [n >= 2, d], were " + Arrays.toString(features.shape()));
         }
@@ -79,11 +79,11 @@ final class FrechetDistance {
         return new Statistics(mean, cov, n);
     }
 
-    static Result distance(Statistics a, Statistics b) {
+    public static Result distance(Statistics a, Statistics b) {
         return distance(a, b, DEFAULT_EPS);
     }
 
-    static Result distance(Statistics a, Statistics b, double eps) {
+    public static Result distance(Statistics a, Statistics b, double eps) {
         if (a.dimension() != b.dimension()) {
             throw new IllegalArgumentException("feature dimensions differ: " + a.dimension() + " and " + b.dimension());
         }
@@ -104,7 +104,7 @@ final class FrechetDistance {
     }
 
     /** tr(sqrtm(S1 S2)) for symmetric positive semi-definite S1, S2, as the eigenvalue sum described above. */
-    static double traceSqrtProduct(INDArray s1, INDArray s2) {
+    public static double traceSqrtProduct(INDArray s1, INDArray s2) {
         if (!finite(s1) || !finite(s2)) {
             return Double.NaN;
         }
@@ -120,10 +120,10 @@ final class FrechetDistance {
     }
 
     /** S^(1/2) of a symmetric positive semi-definite matrix; rounding's negative eigenvalues are taken as 0. */
-    static INDArray symmetricSqrt(INDArray s) {
+    public static INDArray symmetricSqrt(INDArray s) {
         int d = (int) s.rows();
         double[] vectors = s.dup('c').data().asDouble();
-        double[] values = eigen(vectors, d, true);
+        double[] values = Linalg.symmetricEigen(vectors, d, true);
         INDArray v = Nd4j.create(vectors, new long[] {d, d}, 'c');
         double[] roots = new double[d];
         for (int i = 0; i < d; i++) {
@@ -133,31 +133,10 @@ final class FrechetDistance {
     }
 
     private static double[] eigen(INDArray symmetric, boolean vectors) {
-        return eigen(symmetric.dup('c').data().asDouble(), (int) symmetric.rows(), vectors);
+        return Linalg.symmetricEigen(symmetric.dup('c').data().asDouble(), (int) symmetric.rows(), vectors);
     }
 
-    /**
-     * Eigenvalues (ascending) of the symmetric row-major {@code a}; with {@code vectors}, {@code a} is overwritten by
-     * the eigenvectors as columns. NaN eigenvalues if LAPACK fails to converge or the input is not finite.
-     */
-    static double[] eigen(double[] a, int d, boolean vectors) {
-        double[] w = new double[d];
-        try (DoublePointer pa = new DoublePointer(a); DoublePointer pw = new DoublePointer(d)) {
-            int info = openblas.LAPACKE_dsyevd(openblas.LAPACK_ROW_MAJOR, (byte) (vectors ? 'V' : 'N'), (byte) 'U', d,
-                    pa, d, pw);
-            if (info != 0) {
-                Arrays.fill(w, Double.NaN);
-                return w;
-            }
-            pw.get(w);
-            if (vectors) {
-                pa.get(a);
-            }
-        }
-        return w;
-    }
-
-    static double trace(INDArray m) {
+    public static double trace(INDArray m) {
         double t = 0;
         for (long i = 0; i < m.rows(); i++) {
             t += m.getDouble(i, i);
