@@ -196,9 +196,12 @@ class VaeIT {
         throw new AssertionError("no metric " + component + "/" + name);
     }
 
+    /** A metrics.jsonl line without its {@code elapsed} stamp (wall-clock time differs between any two runs). */
     private static JsonNode json(String line) {
         try {
-            return TestHost.JSON.readTree(line);
+            com.fasterxml.jackson.databind.node.ObjectNode node = (com.fasterxml.jackson.databind.node.ObjectNode) TestHost.JSON.readTree(line);
+            node.remove("elapsed");
+            return node;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
