@@ -1,6 +1,7 @@
 package org.genbench.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -167,9 +168,13 @@ class DashboardIT {
         assertEquals(2, ids.size(), ids::toString);
         for (String id : ids) {
             // the list refreshes every second; find the box afresh until the click lands
+            // (a click is a toggle: click only while it is not ticked, so a retry cannot untick it)
+            String box = "#runs-table tbody tr[data-run='" + id + "'] input.tick";
             waitFor(() -> {
-                find("#runs-table tbody tr[data-run='" + id + "'] input.tick").click();
-                return true;
+                if (!find(box).isSelected()) {
+                    find(box).click();
+                }
+                return find(box).isSelected();
             });
         }
         click("#compare-selected");
@@ -210,8 +215,9 @@ class DashboardIT {
         click("#tab-plugins");
         find("#plugin-file").sendKeys(notABundle.toString());
         click("#plugin-upload");
-        waitFor(() -> text("#plugin-result").contains("not"));
-        assertTrue(text("#plugin-result").matches("(?s).*not (a jar|an OSGi bundle).*"), text("#plugin-result"));
+        // Wait for the refusal itself: the previous upload's result is still on the page until the new one arrives.
+        waitFor(() -> text("#plugin-result").matches("(?s).*not (a jar|an OSGi bundle).*"));
+        assertFalse(text("#plugin-result").contains("org.genbench.model.gaussian"), text("#plugin-result"));
     }
 
     // ---- helpers
