@@ -78,6 +78,8 @@ awk '
     printf "%-9s %-13s %6s %6s %18s %18s %8s %10s %10s %9s\n", "family", "metric", "steps", "batch", "genbench",
       "torch", "rel diff", "genbench s", "torch s", "speed";
     for (i = 1; i <= m; i++) { f = order[i]; g = "genbench " f; t = "torch " f
+      if (!(g in n)) { printf "%-9s %-13s %6d %6d %18s %10.4f ± %5.4f %8s %10s %10.1f %9s\n", f, metric[f], steps[f],
+        batch[f], "not run", mean(t), sd(t), "", "", sec[t] / n[t], ""; continue }
       printf "%-9s %-13s %6d %6d %10.4f ± %5.4f %10.4f ± %5.4f %7.2f%% %10.1f %10.1f %8.2fx\n", f, metric[f], steps[f],
         batch[f], mean(g), sd(g), mean(t), sd(t), 100 * (mean(g) - mean(t)) / mean(t), sec[g] / n[g], sec[t] / n[t],
         (rate[g] / n[g]) / (rate[t] / n[t]) } }' "$out"

@@ -6,6 +6,7 @@
 #   3. FID of 10k samples, genbench vs numpy/scipy (pytorch-fid's formula)
 #   4. the quickstart on an idle machine and beside two busy loops (bench/busy_machine.sh)
 #   5. the 2-D toy references of DDPM, DDIM and NCSN (MMD to fresh data against stated bars)
+#   6. a sweep's wall time: sequential, --parallel 2 and Apache Spark local[2] (bench/spark_sweep.sh)
 # The training comparisons with PyTorch are bench/torch_vs_genbench.sh (it installs Debian's python3-torch, ~1 GB) and
 # bench/ddpm_vs_torch.sh (the DDPM twin: loss curves, FID, samples/s; long on two cores).
 # Needs Debian's python3-sklearn for (1); installs it when missing and running as root.
@@ -34,3 +35,6 @@ bench/busy_machine.sh
 echo
 echo "== diffusion and score models on a 2-D toy: MMD to fresh data"
 bench/diffusion_toy.sh
+echo
+echo "== sweep of 2 settings x 3 seeds: sequential vs --parallel 2 vs Spark local[2]"
+bench/spark_sweep.sh

@@ -10,9 +10,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 CACHE="${1:-${GENBENCH_CACHE:-$HOME/.cache/genbench}}"
 DATA="${2:-/usr/share/datasets/fashion-mnist}"
 V=0.1.0-SNAPSHOT
-JARS="bundles/eval.fid/target/eval.fid-$V.jar:bundles/tensor/target/tensor-$V.jar:bundles/api/target/api-$V.jar"
-if [ ! -f "bundles/eval.fid/target/eval.fid-$V.jar" ] || [ ! -d bundles/launcher/target/lib ]; then
-  mvn -q -B install -DskipTests -pl bundles/api,bundles/tensor,bundles/eval.fid,bundles/launcher
+JARS="bundles/vision/target/vision-$V.jar:bundles/tensor/target/tensor-$V.jar:bundles/api/target/api-$V.jar"
+if [ ! -f "bundles/vision/target/vision-$V.jar" ] || [ ! -d bundles/launcher/target/lib ]; then
+  mvn -q -B install -DskipTests -pl bundles/api,bundles/tensor,bundles/nn,bundles/vision,bundles/launcher
 fi
 exec java --add-opens=java.base/java.nio=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-  -cp "$JARS:bundles/launcher/target/lib/*" org.genbench.eval.fid.internal.FashionMnistClassifier "$CACHE" "$DATA"
+  -cp "$JARS:bundles/launcher/target/lib/*" org.genbench.vision.FashionMnistClassifier "$CACHE" "$DATA"

@@ -114,6 +114,7 @@ def case(name, cov_type, seed, n, d, k_true, k, iterations, spread, offset=0.0):
             "covariances": gmm.covariances_.tolist(),
             "probes": probes.tolist(),
             "probeLogDensity": gmm.score_samples(probes).tolist(),
+            "probeResponsibilities": gmm.predict_proba(probes).tolist(),
         },
     }
 

@@ -3,7 +3,6 @@ package org.genbench.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
@@ -11,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.genbench.testing.Required;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,7 +124,7 @@ class ExactLikelihoodIT {
      */
     @Test
     void onEightBitImagesPixelCnnAndRealNvpReportBitsPerDimOnTheEightBitScale() throws Exception {
-        assumeTrue(Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist")), "needs dataset-fashion-mnist");
+        Required.fashionMnist();
         String data = "\"dataset\": { \"type\": \"fashion-mnist\", \"config\": { \"train\": 500, \"test\": 50,"
                 + " \"pixels\": \"8bit\", \"logitAlpha\": 1e-6 } }";
         host.spec("pixelcnn-8bit", """

@@ -44,7 +44,7 @@ class HotLoadIT {
         Path spec = host.spec("hot-gaussian", GAUSSIAN_SPEC);
         TestHost.Result before = host.exec("run", spec.toString());
         assertEquals(1, before.status());
-        assertTrue(before.err().contains("unknown model 'gaussian'; installed models: dbn, gmm, rbm"), before.err());
+        assertTrue(before.err().contains("unknown model 'gaussian'; installed models: bernoulli-mixture, dbn, gmm, rbm"), before.err());
 
         Path jar = gaussianJar();
         Path dropped = workspace.resolve("plugins/model.gaussian.jar");

@@ -65,7 +65,7 @@ class PluginLifecycleIT {
 
         TestHost.Result check = host.exec("check", host.spec("broken", GAUSSIAN_SPEC.replace("\"gaussian\"", "\"broken\"")).toString());
         assertEquals(1, check.status());
-        assertTrue(check.err().contains("model (broken): unknown model 'broken'; installed models: dbn, gmm, rbm; not started: " + expected),
+        assertTrue(check.err().contains("model (broken): unknown model 'broken'; installed models: bernoulli-mixture, dbn, gmm, rbm; not started: " + expected),
                 check::toString);
         Files.delete(broken);
         await(r -> !r.err().contains("broken"));

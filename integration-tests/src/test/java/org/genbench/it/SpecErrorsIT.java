@@ -37,7 +37,7 @@ class SpecErrorsIT {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "unknown component  | \"type\": \"gmm\"                  | \"type\": \"gmmm\"                     | unknown model 'gmmm'; installed models: dbn, gmm, rbm",
+            "unknown component  | \"type\": \"gmm\"                  | \"type\": \"gmmm\"                     | unknown model 'gmmm'; installed models: bernoulli-mixture, dbn, gmm, rbm",
             "unknown sampler    | \"type\": \"ancestral\"            | \"type\": \"nuts\"                     | unknown sampler 'nuts'; installed samplers: ancestral, gibbs, hmc, langevin, mala, mh",
             "missing field      | \"seed\": 1,                       | ''                                   | seed is missing",
             "wrong type         | \"components\": 2                  | \"components\": \"two\"                 | model (gmm).config.components: expected an integer, got \"two\" (a string)",

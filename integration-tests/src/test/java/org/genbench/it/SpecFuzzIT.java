@@ -254,7 +254,7 @@ class SpecFuzzIT {
         out.add(new Mutant("semantic: two samplers with one id", BASE.replace("\"id\": \"mala-a\"", "\"id\": \"hmc\""),
                 "samplers[2].id 'hmc' is also the id of samplers[1]"));
         out.add(new Mutant("semantic: a model that is not installed", BASE.replace("\"type\": \"gmm\"", "\"type\": \"gaussian\""),
-                "model (gaussian): unknown model 'gaussian'; installed models: dbn, gmm, rbm"));
+                "model (gaussian): unknown model 'gaussian'; installed models: bernoulli-mixture, cvae, dbn, ddpm, ebm, gan, gmm, made, maf, ncsn, pixelcnn, rbm, realnvp, vae"));
         out.add(new Mutant("semantic: samples that cannot fit in memory", BASE.replace("\"samples\": 100", "\"samples\": 400000000"),
                 "samplers[0] (ancestral).config.samples: 400000000 samples of 2 values need at least 3.2 GB"));
 

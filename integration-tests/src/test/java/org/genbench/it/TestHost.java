@@ -21,8 +21,9 @@ final class TestHost implements AutoCloseable {
     final Path workspace;
     final Host host;
 
+    /** A host with features core and classic (with data): the components most tests' messages list. */
     TestHost(Path workspace) throws Exception {
-        this(workspace, HostConfig.DEFAULT_FEATURES);
+        this(workspace, List.of("core", "classic"));
     }
 
     /** A host started with the named features (e.g. core, classic, deep). */

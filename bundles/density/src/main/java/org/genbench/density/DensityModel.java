@@ -41,8 +41,8 @@ import org.genbench.nn.optim.TrainingState;
  */
 public abstract class DensityModel implements Model, LogDensity, DirectSampling, GradientTrainable, Persistent {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Rows per chunk when scoring. */
-    private static final int SCORE_ROWS = 2048;
+    /** Rows per chunk when scoring, unless a family asks for fewer ({@link #scoreRows}). */
+    protected static final int SCORE_ROWS = 2048;
 
     protected final String family;
     protected final DataInfo data;
@@ -164,8 +164,9 @@ public abstract class DensityModel implements Model, LogDensity, DirectSampling,
         network.train(false);
         int n = rowsOf(x);
         double[] out = new double[n];
-        for (int start = 0; start < n; start += SCORE_ROWS) {
-            int len = Math.min(SCORE_ROWS, n - start);
+        int rows = scoreRows();
+        for (int start = 0; start < n; start += rows) {
+            int len = Math.min(rows, n - start);
             try (Tensor chunk = x.slice(start, len); Scope s = Scope.open(); Scope ng = Scope.noGrad()) {
                 NdArray xs = F.reshape(NdArray.fromTensor(chunk, dtype), len, dimension);
                 ModelSpace.Mapped m = space.scoring(xs);
@@ -176,6 +177,14 @@ public abstract class DensityModel implements Model, LogDensity, DirectSampling,
             }
         }
         return out;
+    }
+
+    /**
+     * Rows scored at once by {@link #logDensities}: {@link #SCORE_ROWS} by default; a family whose network output per
+     * example is large (PixelCNN's 256 logits per pixel) returns fewer, so that scoring a test set fits in memory.
+     */
+    protected int scoreRows() {
+        return SCORE_ROWS;
     }
 
     // ---- Score (for families that declare it)

@@ -17,9 +17,12 @@ import java.util.jar.Manifest;
 
 /**
  * Named bundle sets ({@code features/NAME.json}: a description, the features it builds on, and bundle symbolic
- * names) and the bundle repository they are resolved against (a folder of jars, indexed by symbolic name).
+ * names) and the bundle repository they are resolved against (a folder of jars, indexed by symbolic name). The
+ * name {@value #DEFAULT} stands for every feature that does not say {@code "default": false} (the console and the
+ * dashboard, which their verbs add), so every shipped component is there without a flag.
  */
 final class Features {
+    static final String DEFAULT = "default";
     private final Path featuresDir;
     private final Map<String, Path> repository;
 
@@ -60,7 +63,25 @@ final class Features {
         return out;
     }
 
+    /** The features {@value #DEFAULT} stands for, in name order. */
+    List<String> defaults() throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String name : available()) {
+            JsonNode feature = new ObjectMapper().readTree(featuresDir.resolve(name + ".json").toFile());
+            if (feature.path("default").asBoolean(true)) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
     private void collect(String name, Set<String> bundles, Set<String> seen) throws IOException {
+        if (name.equals(DEFAULT)) {
+            for (String f : defaults()) {
+                collect(f, bundles, seen);
+            }
+            return;
+        }
         if (!seen.add(name)) {
             return;
         }

@@ -11,7 +11,8 @@ import java.util.Map;
  */
 public record HostConfig(Path home, Path workspace, List<String> features, Map<String, String> properties,
                          Integer threads) {
-    public static final List<String> DEFAULT_FEATURES = List.of("core", "classic");
+    /** Every shipped feature but the console and the dashboard (their verbs add them): see {@link Features}. */
+    public static final List<String> DEFAULT_FEATURES = List.of(Features.DEFAULT);
 
     /**
      * @param threads threads for the numerical libraries; null for the default (see {@link HostThreads}), never more

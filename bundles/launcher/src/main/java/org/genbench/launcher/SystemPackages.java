@@ -80,10 +80,20 @@ final class SystemPackages {
                 }
             }
             for (String n : names) {
-                out.put(n, version);
+                // A jar may export one package at two versions (slf4j-api 2 also as 1.7.36 for old importers):
+                // the system bundle exports the newest, which is what the jar's own code is.
+                out.merge(n, version, SystemPackages::newer);
             }
         }
         return out;
+    }
+
+    static String newer(String a, String b) {
+        try {
+            return org.osgi.framework.Version.parseVersion(a).compareTo(org.osgi.framework.Version.parseVersion(b)) >= 0 ? a : b;
+        } catch (IllegalArgumentException e) {
+            return a;
+        }
     }
 
     private static List<String> splitOutsideQuotes(String s, char sep) {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -249,6 +250,129 @@ public final class Genbench implements AutoCloseable {
         } finally {
             deleteQuietly(spec);
         }
+    }
+
+    /**
+     * Runs a sweep spec file ({@code bin/genbench sweep}): the points not completed yet, {@code parallel} at a time
+     * (0: the spec's own setting), the progress in the cell; returns the sweep's table and plot. Run again after an
+     * interruption, it runs only what is missing.
+     */
+    public Sweep sweep(Path specFile, int parallel) {
+        List<String> args = new ArrayList<>(List.of("sweep"));
+        if (parallel > 0) {
+            args.addAll(List.of("--parallel", Integer.toString(parallel)));
+        }
+        args.add(specFile.toAbsolutePath().toString());
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream progress = new PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                captured.write(b);
+                System.out.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                captured.write(b, off, len);
+                System.out.write(b, off, len);
+            }
+
+            @Override
+            public void flush() {
+                System.out.flush();
+            }
+        }, true, StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+            status = commands().execute(args, o, progress);
+        }
+        progress.flush();
+        String name;
+        try {
+            name = Experiment.JSON.readTree(Files.readString(specFile)).path("name").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Path dir = workspace.resolve("sweeps").resolve(name);
+        if (!Files.isRegularFile(dir.resolve("summary.json"))) {
+            throw new IllegalStateException("sweep failed: " + captured.toString(StandardCharsets.UTF_8).strip());
+        }
+        Sweep sweep = new Sweep(dir, workspace);
+        if (status != 0) {
+            System.out.println("genbench: some runs of the sweep failed; run it again to retry them");
+        }
+        return sweep;
+    }
+
+    public Sweep sweep(Path specFile) {
+        return sweep(specFile, 0);
+    }
+
+    /**
+     * The sweep on Apache Spark ({@code bin/genbench sweep --spark}): {@code local[N]} runs N points at a time in
+     * this kernel's JVM, on this workbench; a cluster master runs them on its executors (see docs/spark.md). The
+     * same spec gives the same runs and metrics as {@link #sweep(Path)}.
+     */
+    public Sweep sweep(Path specFile, String sparkMaster) {
+        if (host == null) {
+            throw new IllegalStateException("no workbench is running here (opened read-only); use Genbench.start()");
+        }
+        int status;
+        try {
+            status = org.genbench.launcher.SparkSweeps.sweep(sparkMaster, host,
+                    new HostConfig(home, workspace, HostConfig.DEFAULT_FEATURES, null), specFile.toAbsolutePath(),
+                    System.out, System.out);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("the Spark sweep failed: " + e.getMessage(), e);
+        }
+        String name;
+        try {
+            name = Experiment.JSON.readTree(Files.readString(specFile)).path("name").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Path dir = workspace.resolve("sweeps").resolve(name);
+        if (!Files.isRegularFile(dir.resolve("summary.json"))) {
+            throw new IllegalStateException("the Spark sweep wrote no results (status " + status + ")");
+        }
+        if (status != 0) {
+            System.out.println("genbench: some runs of the sweep did not complete; run it again to finish them");
+        }
+        return new Sweep(dir, workspace);
+    }
+
+    /**
+     * A sweep of {@code base}: every combination of the grid's values (by setting path, e.g.
+     * {@code "model.config.components"} or {@code "samplers[0].config.stepSize"}), each run once per seed.
+     */
+    public Sweep sweep(Experiment base, Map<String, ? extends List<?>> grid, long... seeds) {
+        if (seeds.length == 0) {
+            throw new IllegalArgumentException("give the sweep's seeds, e.g. sweep(e, grid, 1, 2, 3)");
+        }
+        Experiment withSeed = base.seed() == null ? base.seed(seeds[0]) : base;
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode spec =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) Experiment.JSON.readTree(withSeed.json());
+            spec.set("sweep", Experiment.JSON.valueToTree(Sweep.section(grid, seeds)));
+            Path dir = Files.createTempDirectory("genbench-notebook-");
+            Path file = dir.resolve(base.name() + ".json");
+            Files.writeString(file, Experiment.JSON.writeValueAsString(spec));
+            try {
+                return sweep(file, 0);
+            } finally {
+                deleteQuietly(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A sweep of this workspace by name, read without running anything. */
+    public Sweep loadSweep(String name) {
+        return Sweep.open(workspace, name);
     }
 
     /** The experiment once per seed: the runs of a comparison across seeds. */

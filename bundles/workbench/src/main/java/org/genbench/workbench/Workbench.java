@@ -60,6 +60,13 @@ public interface Workbench {
      */
     List<String> pluginProblems();
 
+    /**
+     * Reopens completed run {@code runId} (a run id, or a unique part of one): its data and its trained model, loaded
+     * from the run's checkpoint. Fails naming the reason when the run is unknown, did not complete, or its model
+     * cannot save and load itself.
+     */
+    OpenedRun open(String runId) throws SpecException, IOException, CompositionException;
+
     /** Past runs, newest first. */
     List<RunSummary> runs() throws IOException;
 

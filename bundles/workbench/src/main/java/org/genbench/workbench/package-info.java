@@ -1,8 +1,8 @@
 /**
  * The workbench service that front ends (CLI, shell, notebook, web) use: list components, parse and compose
- * experiment specs, run them, and read past runs.
+ * experiment specs, run them, read past runs, and reopen a run's trained model and data.
  */
-@Version("0.2.0")
+@Version("0.3.0")
 @Export
 package org.genbench.workbench;
 

@@ -1,26 +1,12 @@
 package org.genbench.eval.fid;
 
-import org.genbench.api.tensor.Tensor;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * The network whose features FID compares. An FID is only comparable with another computed with the same network,
- * weights and preprocessing, so all three are part of every FID's protocol.
+ * The FID evaluator's extension point under its first name. The feature network moved to the vision library
+ * ({@link org.genbench.vision.FeatureNetwork}), where the other evaluators that need features find it; a service
+ * registered under either interface is selectable by name in the fid evaluator's {@code network} setting.
  */
 @ConsumerType
-public interface FeatureNetwork {
-    /** The name the FID evaluator's {@code network} setting selects it by. */
-    String name();
-
-    /** sha256 (hex) of the weights, so that two FIDs can be checked to come from the same network. */
-    String sha256();
-
-    /** What is done to images before they enter the network (scaling, flattening), in words. */
-    String preprocessing();
-
-    /**
-     * Features of {@code images} ({@code [n, ...]}, any dtype) as a float64 tensor {@code [n, d]} allocated from
-     * {@code images.allocator()}; the caller closes it.
-     */
-    Tensor features(Tensor images);
+public interface FeatureNetwork extends org.genbench.vision.FeatureNetwork {
 }

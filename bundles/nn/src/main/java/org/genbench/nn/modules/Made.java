@@ -135,7 +135,8 @@ public final class Made extends Module {
     }
 
     private void rebuildMasks() {
-        int[] below = inputDegrees();
+        int[] inputDegree = inputDegrees();
+        int[] below = inputDegree;
         for (int l = 0; l <= hidden.length; l++) {
             MaskedLinear layer = layers.get(l);
             boolean output = l == hidden.length;
@@ -144,8 +145,10 @@ public final class Made extends Module {
             int ins = below.length;
             double[] m = new double[outs * ins];
             for (int o = 0; o < outs; o++) {
+                // an output column o belongs to input o % D; a hidden unit o has degree deg[o]
+                int bound = output ? inputDegree[o % inputs] : deg[o];
                 for (int i = 0; i < ins; i++) {
-                    boolean on = output ? below[i] < below0(o) : deg[o] >= below[i];
+                    boolean on = output ? below[i] < bound : bound >= below[i];
                     m[o * ins + i] = on ? 1 : 0;
                 }
             }
@@ -155,11 +158,6 @@ public final class Made extends Module {
                 below = deg;
             }
         }
-    }
-
-    /** The degree of the input an output column belongs to. */
-    private int below0(int outputColumn) {
-        return inputDegrees()[outputColumn % inputs];
     }
 
     /** The order: order()[i] is the input drawn at step i. */

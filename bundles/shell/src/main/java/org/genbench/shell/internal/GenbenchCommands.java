@@ -7,7 +7,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.genbench.api.spec.ExperimentSpec;
 import org.genbench.host.HostCommand;
@@ -21,6 +20,8 @@ import org.genbench.workbench.RunResult;
 import org.genbench.workbench.RunSummary;
 import org.genbench.workbench.SpecException;
 import org.genbench.workbench.Workbench;
+import org.genbench.sweep.Sweeps;
+import org.genbench.workbench.compare.Comparison;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -39,15 +40,20 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=resume",
         "osgi.command.function=cancel",
         "osgi.command.function=compare",
-        "osgi.command.function=doctor"})
+        "osgi.command.function=compress",
+        "osgi.command.function=decompress",
+        "osgi.command.function=doctor",
+        "osgi.command.function=sweep"})
 public final class GenbenchCommands implements HostCommand {
-    private static final String VERBS = "run, check, resume, cancel, list, runs, compare, doctor";
+    private static final String VERBS = "run, check, resume, cancel, list, runs, compare, sweep, compress, decompress, doctor";
     private final Workbench workbench;
+    private final Sweeps sweeps;
     private final Path cache;
 
     @Activate
-    public GenbenchCommands(@Reference Workbench workbench, BundleContext context) {
+    public GenbenchCommands(@Reference Workbench workbench, @Reference Sweeps sweeps, BundleContext context) {
         this.workbench = workbench;
+        this.sweeps = sweeps;
         String configured = context == null ? null : context.getProperty("genbench.cache");
         this.cache = configured == null || configured.isBlank() ? NumericsGate.defaultCacheDir() : Path.of(configured);
     }
@@ -67,6 +73,9 @@ public final class GenbenchCommands implements HostCommand {
             case "resume" -> resume(rest, out, err);
             case "cancel" -> cancel(rest, out, err);
             case "compare" -> compare(rest, out, err);
+            case "compress" -> new CompressCommands(workbench).compress(rest, out, err);
+            case "decompress" -> new CompressCommands(workbench).decompress(rest, out, err);
+            case "sweep" -> SweepCommand.execute(sweeps, workbench.workspace(), rest, out, err);
             case "doctor" -> new Doctor(workbench.workspace(), cache, System.getenv()).run(out);
             default -> {
                 err.println("unknown verb '" + args.get(0) + "'; verbs: " + VERBS);
@@ -119,8 +128,20 @@ public final class GenbenchCommands implements HostCommand {
         return status;
     }
 
+    public void sweep(String... args) {
+        SweepCommand.execute(sweeps, workbench.workspace(), List.of(args), System.out, System.out);
+    }
+
     public void compare(String... runs) {
         compare(List.of(runs), System.out, System.out);
+    }
+
+    public void compress(String... args) {
+        new CompressCommands(workbench).compress(List.of(args), System.out, System.out);
+    }
+
+    public void decompress(String... args) {
+        new CompressCommands(workbench).decompress(List.of(args), System.out, System.out);
     }
 
     public void doctor() {
@@ -142,10 +163,7 @@ public final class GenbenchCommands implements HostCommand {
             dirs.add(dir);
         }
         try {
-            RunComparison comparison = RunComparison.read(dirs);
-            table(comparison.rows(), out);
-            out.println();
-            comparison.legend().forEach(out::println);
+            Comparison.read(dirs).print(out);
             return 0;
         } catch (IOException e) {
             err.println("cannot compare: " + e.getMessage());
@@ -315,34 +333,10 @@ public final class GenbenchCommands implements HostCommand {
     }
 
     static String format(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e9) {
-            return Long.toString((long) v);
-        }
-        return String.format(Locale.ROOT, Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6 ? "%.4f" : "%.4e", v);
+        return Comparison.format(v);
     }
 
     static void table(List<String[]> rows, PrintStream out) {
-        int cols = rows.get(0).length;
-        int[] width = new int[cols];
-        for (String[] r : rows) {
-            for (int i = 0; i < cols; i++) {
-                width[i] = Math.max(width[i], r[i].length());
-            }
-        }
-        for (int row = 0; row < rows.size(); row++) {
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < cols; i++) {
-                String cell = rows.get(row)[i];
-                sb.append(i == cols - 1 ? cell : String.format("%-" + width[i] + "s  ", cell));
-            }
-            out.println(sb.toString().stripTrailing());
-            if (row == 0) {
-                StringBuilder rule = new StringBuilder();
-                for (int i = 0; i < cols; i++) {
-                    rule.append("-".repeat(width[i])).append(i == cols - 1 ? "" : "  ");
-                }
-                out.println(rule);
-            }
-        }
+        Comparison.table(rows, out);
     }
 }

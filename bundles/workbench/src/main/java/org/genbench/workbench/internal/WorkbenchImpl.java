@@ -2,6 +2,7 @@ package org.genbench.workbench.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import org.genbench.api.Trainer;
 import org.genbench.api.spec.ExperimentSpec;
 import org.genbench.numerics.NumericsGate;
 import org.genbench.workbench.ComponentInfo;
+import org.genbench.workbench.OpenedRun;
 import org.genbench.workbench.CompositionException;
 import org.genbench.workbench.RunCompleteException;
 import org.genbench.workbench.RunFailedException;
@@ -205,6 +207,40 @@ public final class WorkbenchImpl implements Workbench {
         }
         Composition composition = new Composer(registry, memoryBudget).compose(readSpec(dir.resolve(RunStore.SPEC_JSON)));
         return newRunner().run(composition, listener == null ? RunListener.NONE : listener, dir, run);
+    }
+
+    @Override
+    public OpenedRun open(String runId) throws SpecException, IOException, CompositionException {
+        Path runs = workspace.resolve("runs");
+        Path dir = runs.resolve(runId).normalize();
+        if (!dir.getParent().equals(runs) || !Files.isRegularFile(dir.resolve(RunStore.SPEC_JSON))) {
+            List<Path> matching = new ArrayList<>();
+            if (Files.isDirectory(runs)) {
+                try (var all = Files.list(runs)) {
+                    all.filter(d -> d.getFileName().toString().contains(runId)
+                            && Files.isRegularFile(d.resolve(RunStore.SPEC_JSON))).sorted().forEach(matching::add);
+                }
+            }
+            if (matching.size() != 1) {
+                throw new IOException(matching.isEmpty() ? "no run '" + runId + "' in " + runs
+                        : "'" + runId + "' matches " + matching.size() + " runs: "
+                                + matching.stream().map(p -> p.getFileName().toString()).toList());
+            }
+            dir = matching.get(0);
+        }
+        com.fasterxml.jackson.databind.JsonNode run = Json.MAPPER.readTree(dir.resolve(RunStore.RUN_JSON).toFile());
+        if (!"completed".equals(run.path("status").asText())) {
+            throw new IOException("run " + dir.getFileName() + " is " + run.path("status").asText("unknown")
+                    + ", not completed: its model was not saved at the end");
+        }
+        String checksum = null;
+        Path provenance = dir.resolve(RunStore.PROVENANCE_JSON);
+        if (Files.isRegularFile(provenance)) {
+            com.fasterxml.jackson.databind.JsonNode p = Json.MAPPER.readTree(provenance.toFile()).path("datasetChecksum");
+            checksum = p.isTextual() ? p.asText() : null;
+        }
+        Composition composition = new Composer(registry, memoryBudget).compose(readSpec(dir.resolve(RunStore.SPEC_JSON)));
+        return OpenedRunImpl.open(dir.getFileName().toString(), dir, composition, checksum);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.genbench.api.ClassWeights;
 import org.genbench.api.DataInfo;
 import org.genbench.api.Dequantization;
 import org.genbench.api.InMemoryDataset;
@@ -59,9 +60,12 @@ public final class FashionMnist implements DatasetProvider<FashionMnist.Config> 
      *                        then reports bits/dim on the 8-bit scale); 8bit needs binarize none
      * @param logitAlpha      with 8bit: the logit pre-transform's alpha in [0, 0.5), 0 (default) for none; models
      *                        see {@code logit(alpha + (1 - 2 alpha) (x + u) / 256)} and count its Jacobian
+     * @param classWeights    a deliberately skewed training split: per class (10), the share of its training
+     *                        examples kept relative to the largest weight, each in [0, 1] ({@link ClassWeights}: the
+     *                        first ones of each class); default none, all kept. The test split is not skewed
      */
     public record Config(Integer train, Integer test, String binarize, Double threshold, String dataDirectory,
-                         String sourceDirectory, String pixels, Double logitAlpha) {
+                         String sourceDirectory, String pixels, Double logitAlpha, List<Double> classWeights) {
         public Config {
             train = train == null ? 60000 : train;
             test = test == null ? 10000 : test;
@@ -94,15 +98,20 @@ public final class FashionMnist implements DatasetProvider<FashionMnist.Config> 
                 throw new IllegalArgumentException("logitAlpha needs pixels 8bit (it transforms dequantized 8-bit"
                         + " values), was " + logitAlpha + " with pixels " + pixels);
             }
+            ClassWeights weights = ClassWeights.of(classWeights);
+            if (weights != null) {
+                weights.check(10);
+                classWeights = weights.weights();
+            }
         }
 
         public Config(Integer train, Integer test, String binarize, Double threshold, String dataDirectory,
                       String sourceDirectory) {
-            this(train, test, binarize, threshold, dataDirectory, sourceDirectory, null, null);
+            this(train, test, binarize, threshold, dataDirectory, sourceDirectory, null, null, null);
         }
 
         public static Config defaults() {
-            return new Config(null, null, null, null, null, null, null, null);
+            return new Config(null, null, null, null, null, null, null, null, null);
         }
 
         boolean eightBit() {
@@ -154,7 +163,13 @@ public final class FashionMnist implements DatasetProvider<FashionMnist.Config> 
         }
         Map<String, Batch> splits = new LinkedHashMap<>();
         try {
-            splits.put("train", load(files.get("train"), config.train(), config, context.rng().split("train"), allocator));
+            Batch train = load(files.get("train"), config.train(), config, context.rng().split("train"), allocator);
+            if (config.classWeights() != null) {
+                try (Batch all = train) {
+                    train = new ClassWeights(config.classWeights()).apply(all, allocator);
+                }
+            }
+            splits.put("train", train);
             splits.put("test", load(files.get("test"), config.test(), config, context.rng().split("test"), allocator));
         } catch (IOException | RuntimeException e) {
             splits.values().forEach(Batch::close);

@@ -52,7 +52,7 @@ class FashionMnistTest {
     }
 
     private FashionMnist.Config config(int train, int test, String binarize) {
-        return new FashionMnist.Config(train, test, binarize, null, dir.resolve("data").toString(), null);
+        return new FashionMnist.Config(train, test, binarize, null, dir.resolve("data").toString(), null, null, null, null);
     }
 
     @Test
@@ -119,7 +119,7 @@ class FashionMnistTest {
             assertEquals(null, d.info().dequantization());
         }
         FashionMnist.Config c = new FashionMnist.Config(50, 10, null, null, dir.resolve("data").toString(), null,
-                "8bit", 1e-6);
+                "8bit", 1e-6, null);
         try (Dataset d = open(c, 1)) {
             assertEquals(DataInfo.DISCRETE, d.info().kind());
             assertEquals(new org.genbench.api.Dequantization(256, 1e-6), d.info().dequantization());
@@ -185,7 +185,7 @@ class FashionMnistTest {
     @Test
     void aMissingPackageSaysHowToInstallIt() {
         FashionMnist.Config c = new FashionMnist.Config(10, 10, null, null, dir.resolve("data").toString(),
-                dir.resolve("nowhere").toString());
+                dir.resolve("nowhere").toString(), null, null, null);
         NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> open(c, 1).close());
         assertTrue(e.getMessage().contains("install it with: apt-get install dataset-fashion-mnist"), e.getMessage());
     }
@@ -201,7 +201,7 @@ class FashionMnistTest {
         bytes[bytes.length / 2] ^= 1;
         Files.write(source.resolve("t10k-labels-idx1-ubyte.gz"), bytes);
         FashionMnist.Config c = new FashionMnist.Config(10, 10, null, null, dir.resolve("data").toString(),
-                source.toString());
+                source.toString(), null, null, null);
         IOException e = assertThrows(IOException.class, () -> open(c, 1).close());
         assertTrue(e.getMessage().contains("t10k-labels-idx1-ubyte.gz is corrupt")
                 && e.getMessage().contains("apt-get install --reinstall dataset-fashion-mnist"), e.getMessage());
@@ -220,21 +220,64 @@ class FashionMnistTest {
 
     @Test
     void badSettingsNameTheFieldAndRange() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new FashionMnist.Config(0, null, null, null, null, null))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new FashionMnist.Config(0, null, null, null, null, null, null, null, null))
                 .getMessage().contains("train must be in 1..60000"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new FashionMnist.Config(null, 10001, null, null, null, null))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new FashionMnist.Config(null, 10001, null, null, null, null, null, null, null))
                 .getMessage().contains("test must be in 1..10000"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new FashionMnist.Config(null, null, "dither", null, null, null))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new FashionMnist.Config(null, null, "dither", null, null, null, null, null, null))
                 .getMessage().contains("binarize must be one of"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new FashionMnist.Config(null, null, null, 0.0, null, null))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new FashionMnist.Config(null, null, null, 0.0, null, null, null, null, null))
                 .getMessage().contains("threshold must be in (0, 1]"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new FashionMnist.Config(null, null, null, null, null, null, "16bit", null))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new FashionMnist.Config(null, null, null, null, null, null, "16bit", null, null))
                 .getMessage().contains("pixels must be one of [unit, 8bit]"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new FashionMnist.Config(null, null, "fixed", null, null, null, "8bit", null))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new FashionMnist.Config(null, null, "fixed", null, null, null, "8bit", null, null))
                 .getMessage().contains("binarize must be none when pixels is 8bit"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new FashionMnist.Config(null, null, null, null, null, null, "8bit", 0.5))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new FashionMnist.Config(null, null, null, null, null, null, "8bit", 0.5, null))
                 .getMessage().contains("logitAlpha must be in [0, 0.5)"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new FashionMnist.Config(null, null, null, null, null, null, null, 0.05))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new FashionMnist.Config(null, null, null, null, null, null, null, 0.05, null))
                 .getMessage().contains("logitAlpha needs pixels 8bit"));
+    }
+
+    @Test
+    void classWeightsKeepTheFirstExamplesOfEachClassInProportionAndLeaveTheTestSplit() throws IOException {
+        java.util.List<Double> w = java.util.List.of(1.0, 1.0, 1.0, 1.0, 1.0, 0.1, 0.1, 0.1, 0.1, 0.1);
+        try (Dataset full = open(config(2000, 500, "none"), 1);
+             Dataset skewed = open(new FashionMnist.Config(2000, 500, null, null, dir.resolve("data").toString(), null, null, null,
+                     w), 1)) {
+            int[] all = counts(full.split("train"));
+            int[] kept = counts(skewed.split("train"));
+            for (int c = 0; c < 10; c++) {
+                assertEquals(c < 5 ? all[c] : Math.round(all[c] * 0.1), kept[c], "class " + c);
+            }
+            // the first examples of each class, in order: the skewed split's first class-5 image is the full one's
+            assertEquals(firstOf(full.split("train"), 5), firstOf(skewed.split("train"), 5));
+            assertArrayEquals(full.split("test").x().toDoubleArray(), skewed.split("test").x().toDoubleArray());
+            assertNotEquals(full.info().checksum(), skewed.info().checksum());
+        }
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new FashionMnist.Config(null, null, null, null,
+                null, null, null, null, java.util.List.of(1.0, 0.5))).getMessage().contains("one weight per class (10), has 2"));
+    }
+
+    private static int[] counts(org.genbench.api.tensor.Batch b) {
+        int[] n = new int[10];
+        org.genbench.api.tensor.Tensor y = b.label().orElseThrow();
+        for (int i = 0; i < y.size(); i++) {
+            n[(int) y.getDouble(i)]++;
+        }
+        return n;
+    }
+
+    private static java.util.List<Double> firstOf(org.genbench.api.tensor.Batch b, int c) {
+        org.genbench.api.tensor.Tensor y = b.label().orElseThrow();
+        for (int i = 0; i < y.size(); i++) {
+            if (y.getDouble(i) == c) {
+                java.util.List<Double> px = new java.util.ArrayList<>();
+                for (int p = 0; p < 784; p++) {
+                    px.add(b.x().getDouble(i * 784L + p));
+                }
+                return px;
+            }
+        }
+        throw new AssertionError("no example of class " + c);
     }
 }

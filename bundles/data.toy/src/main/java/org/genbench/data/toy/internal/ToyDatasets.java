@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
+import org.genbench.api.ClassWeights;
 import org.genbench.api.DataInfo;
 import org.genbench.api.DataSize;
 import org.genbench.api.MemoryDemand;
@@ -42,6 +43,11 @@ import org.osgi.service.component.annotations.Component;
  * computed by {@link ToyDensities}), so evaluators can put a model's log-likelihood beside the truth's.
  * Train and test are drawn from independent child streams of the run's stream ({@code split("train")},
  * {@code split("test")}), so the test set does not change when the training set size does.
+ *
+ * <p>With {@code labels}, each point carries the part of the density it was drawn from as its class: the mode of
+ * eight-gaussians (0..7, counter-clockwise from angle 0), the moon of two-moons (0 upper, 1 lower), the black square
+ * of checkerboard (0..7, column-major from the lower left); swiss-roll has none. The points are the same with and
+ * without labels. {@code classWeights} then keeps a skewed subset of the training split ({@link ClassWeights}).
  */
 @Component(service = DatasetProvider.class)
 public final class ToyDatasets implements DatasetProvider<ToyDatasets.Config> {
@@ -52,8 +58,12 @@ public final class ToyDatasets implements DatasetProvider<ToyDatasets.Config> {
      * @param train training examples, 1 to {@value #MAX_EXAMPLES}; default 4000
      * @param test test examples, 1 to {@value #MAX_EXAMPLES}; default 1000
      * @param noise standard deviation of added Gaussian noise, 0 to {@value #MAX_NOISE}; the default depends on the shape
+     * @param labels whether points carry their mode, moon or square as a class label (default false)
+     * @param classWeights a skewed training subset: per class, the share of its training points kept relative to
+     *                     the largest weight, each in [0, 1] (default none: all kept); needs {@code labels}
      */
-    public record Config(String shape, Integer train, Integer test, Double noise) {
+    public record Config(String shape, Integer train, Integer test, Double noise, Boolean labels,
+                         List<Double> classWeights) {
         /** Both coordinates of a split are generated into one Java array, which holds at most 2^31 - 1 values. */
         public static final int MAX_EXAMPLES = (Integer.MAX_VALUE - 8) / 2;
         /** The shapes span about [-4, 4]; noise of 100 buries them completely, more is a typing mistake. */
@@ -76,6 +86,27 @@ public final class ToyDatasets implements DatasetProvider<ToyDatasets.Config> {
             if (!(noise >= 0 && noise <= MAX_NOISE)) {
                 throw new IllegalArgumentException("noise must be in 0.." + (long) MAX_NOISE + ", was " + noise);
             }
+            labels = labels != null && labels;
+            if (labels && classes(shape) == 0) {
+                throw new IllegalArgumentException("labels: shape '" + shape + "' has no classes; labelled shapes are"
+                        + " two-moons, eight-gaussians, checkerboard");
+            }
+            ClassWeights weights = ClassWeights.of(classWeights);
+            if (weights != null) {
+                if (!labels) {
+                    throw new IllegalArgumentException("classWeights needs labels: true");
+                }
+                weights.check(classes(shape));
+                classWeights = weights.weights();
+            }
+        }
+
+        static int classes(String shape) {
+            return switch (shape) {
+                case "two-moons" -> 2;
+                case "eight-gaussians", "checkerboard" -> 8;
+                default -> 0;
+            };
         }
 
         private static double defaultNoise(String shape) {
@@ -122,27 +153,74 @@ public final class ToyDatasets implements DatasetProvider<ToyDatasets.Config> {
     @Override
     public Dataset open(Config config, RunContext context) {
         Rng rng = context.rng();
-        double[] train = generate(config.shape(), config.train(), config.noise(), rng.split("train"));
-        double[] test = generate(config.shape(), config.test(), config.noise(), rng.split("test"));
-        String checksum = sha256(train, test);
-        DataInfo info = new DataInfo("toy/" + config.shape(), new long[] {2}, DataInfo.CONTINUOUS, 0, checksum);
+        int[] trainLabels = new int[config.train()];
+        int[] testLabels = new int[config.test()];
+        double[] train = generate(config.shape(), config.train(), config.noise(), rng.split("train"), trainLabels);
+        double[] test = generate(config.shape(), config.test(), config.noise(), rng.split("test"), testLabels);
         BufferAllocator allocator = context.allocator();
         Map<String, Batch> splits = new LinkedHashMap<>();
-        splits.put("train", Batch.of(toTensor(train, allocator)));
         try {
-            splits.put("test", Batch.of(toTensor(test, allocator)));
+            if (config.labels()) {
+                Batch all = Batch.of(toTensor(train, allocator), labelTensor(trainLabels, allocator));
+                if (config.classWeights() != null) {
+                    try (all) {
+                        splits.put("train", new ClassWeights(config.classWeights()).apply(all, allocator));
+                    }
+                } else {
+                    splits.put("train", all);
+                }
+                splits.put("test", Batch.of(toTensor(test, allocator), labelTensor(testLabels, allocator)));
+            } else {
+                splits.put("train", Batch.of(toTensor(train, allocator)));
+                splits.put("test", Batch.of(toTensor(test, allocator)));
+            }
         } catch (RuntimeException e) {
             splits.values().forEach(Batch::close);
             throw e;
         }
+        // The checksum covers what is served: the points, and the labels when there are any.
+        String checksum = config.labels() ? sha256(splits) : sha256(train, test);
+        DataInfo info = new DataInfo("toy/" + config.shape(), new long[] {2}, DataInfo.CONTINUOUS,
+                config.labels() ? Config.classes(config.shape()) : 0, checksum);
         InMemoryDataset data = new InMemoryDataset(info, splits);
-        // With a density (any noise, or the checkerboard's uniform squares), evaluators can score against the truth.
-        return ToyDensities.exists(config.shape(), config.noise()) ? new ToyDataset(data, config.shape(), config.noise())
-                : data;
+        // With a density (any noise, or the checkerboard's uniform squares), evaluators can score against the truth;
+        // not for a deliberately skewed training split, which no longer follows it.
+        return ToyDensities.exists(config.shape(), config.noise()) && config.classWeights() == null
+                ? new ToyDataset(data, config.shape(), config.noise()) : data;
+    }
+
+    private static Tensor labelTensor(int[] labels, BufferAllocator allocator) {
+        Tensor t = Tensor.allocate(allocator, DType.INT32, labels.length);
+        for (int i = 0; i < labels.length; i++) {
+            t.setDouble(i, labels[i]);
+        }
+        return t;
+    }
+
+    /** Over every served tensor's bytes as Arrow stores them (little-endian), train then test. */
+    private static String sha256(Map<String, Batch> splits) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (Batch b : splits.values()) {
+                for (Tensor t : b.tensors().values()) {
+                    byte[] bytes = new byte[Math.toIntExact(t.size() * t.dtype().bytes())];
+                    t.buffer().getBytes(0, bytes);
+                    digest.update(bytes);
+                }
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     /** {@code n} points, interleaved x, y. */
     static double[] generate(String shape, int n, double noise, Rng rng) {
+        return generate(shape, n, noise, rng, new int[n]);
+    }
+
+    /** {@code n} points, interleaved x, y; each point's class into {@code labels} (0 for swiss-roll). */
+    static double[] generate(String shape, int n, double noise, Rng rng, int[] labels) {
         double[] xy = new double[2 * n];
         for (int i = 0; i < n; i++) {
             double x;
@@ -156,17 +234,24 @@ public final class ToyDatasets implements DatasetProvider<ToyDatasets.Config> {
                     } else {
                         x = 1 - 2 * Math.cos(t);
                         y = 0.8 - 2 * Math.sin(t);
+                        labels[i] = 1;
                     }
                 }
                 case "eight-gaussians" -> {
-                    double angle = rng.nextInt(8) * Math.PI / 4;
+                    int mode = rng.nextInt(8);
+                    labels[i] = mode;
+                    double angle = mode * Math.PI / 4;
                     x = 2 * Math.sqrt(2) * Math.cos(angle);
                     y = 2 * Math.sqrt(2) * Math.sin(angle);
                 }
                 case "checkerboard" -> {
                     // FFJORD's construction: pick a column, then one of its two black cells.
                     double u = 4 * rng.nextDouble() - 2;
-                    double v = rng.nextDouble() - 2 * rng.nextInt(2) + Math.floorMod((int) Math.floor(u), 2);
+                    double r = rng.nextDouble(); // drawn before the cell, as always
+                    int cell = rng.nextInt(2);
+                    double v = r - 2 * cell + Math.floorMod((int) Math.floor(u), 2);
+                    // column floor(u) + 2 in 0..3, and the lower (cell 1) or upper square in it
+                    labels[i] = 2 * ((int) Math.floor(u) + 2) + (1 - cell);
                     x = 2 * u;
                     y = 2 * v;
                 }

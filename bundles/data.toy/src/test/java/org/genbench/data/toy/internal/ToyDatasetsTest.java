@@ -42,7 +42,7 @@ class ToyDatasetsTest {
     }
 
     private static ToyDatasets.Config config(String shape, Double noise) {
-        return new ToyDatasets.Config(shape, null, null, noise);
+        return new ToyDatasets.Config(shape, null, null, noise, null, null);
     }
 
     @Test
@@ -64,8 +64,8 @@ class ToyDatasetsTest {
 
     @Test
     void testSplitIsIndependentOfTrainSplit() {
-        try (Dataset small = open(new ToyDatasets.Config("checkerboard", 10, 300, null), 3);
-                Dataset large = open(new ToyDatasets.Config("checkerboard", 5000, 300, null), 3)) {
+        try (Dataset small = open(new ToyDatasets.Config("checkerboard", 10, 300, null, null, null), 3);
+                Dataset large = open(new ToyDatasets.Config("checkerboard", 5000, 300, null, null, null), 3)) {
             double[] train = small.split("train").x().toDoubleArray();
             double[] test = small.split("test").x().toDoubleArray();
             assertArrayEquals(test, large.split("test").x().toDoubleArray(),
@@ -76,7 +76,7 @@ class ToyDatasetsTest {
 
     @Test
     void splitsAreFloat32PointsAndInfoDescribesThem() throws Exception {
-        try (Dataset d = open(new ToyDatasets.Config(null, 123, 45, null), 5)) {
+        try (Dataset d = open(new ToyDatasets.Config(null, 123, 45, null, null, null), 5)) {
             assertEquals(List.of("train", "test"), d.splits());
             Tensor train = d.split("train").x();
             Tensor test = d.split("test").x();
@@ -235,7 +235,7 @@ class ToyDatasetsTest {
 
     @Test
     void configFillsDefaultsAndRejectsBadValues() {
-        ToyDatasets.Config c = new ToyDatasets.Config(null, null, null, null);
+        ToyDatasets.Config c = new ToyDatasets.Config(null, null, null, null, null, null);
         assertEquals("eight-gaussians", c.shape());
         assertEquals(4000, c.train());
         assertEquals(1000, c.test());
@@ -247,14 +247,95 @@ class ToyDatasetsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> config("moons", null));
         assertEquals("shape must be one of [two-moons, eight-gaussians, checkerboard, swiss-roll], was 'moons'",
                 e.getMessage());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ToyDatasets.Config(null, 0, null, null))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ToyDatasets.Config(null, 0, null, null, null, null))
                 .getMessage().startsWith("train must be in 1.."));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ToyDatasets.Config(null, null, -3, null))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ToyDatasets.Config(null, null, -3, null, null, null))
                 .getMessage().startsWith("test must be in 1.."));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> config("two-moons", -0.1))
                 .getMessage().startsWith("noise must be"));
         assertThrows(IllegalArgumentException.class, () -> config("two-moons", Double.NaN));
         assertEquals(ToyDatasets.Config.class, toy.configType());
         assertEquals("toy", toy.name());
+    }
+
+    @Test
+    void labelsNameTheModeTheMoonOrTheSquareAndLeaveThePointsAsTheyWere() {
+        try (Dataset plain = open(config("eight-gaussians", 0.0), 9);
+             Dataset labelled = open(new ToyDatasets.Config("eight-gaussians", null, null, 0.0, true, null), 9)) {
+            double[] xy = labelled.split("train").x().toDoubleArray();
+            assertArrayEquals(plain.split("train").x().toDoubleArray(), xy);
+            assertEquals(8, labelled.info().numClasses());
+            assertEquals(0, plain.info().numClasses());
+            assertNotEquals(plain.info().checksum(), labelled.info().checksum());
+            Tensor y = labelled.split("train").label().orElseThrow();
+            for (int i = 0; i < y.size(); i++) {
+                double angle = y.getDouble(i) * Math.PI / 4;
+                assertEquals(2 * Math.sqrt(2) * Math.cos(angle), xy[2 * i], 1e-5, "point " + i);
+                assertEquals(2 * Math.sqrt(2) * Math.sin(angle), xy[2 * i + 1], 1e-5, "point " + i);
+            }
+        }
+        try (Dataset plain = open(config("checkerboard", null), 4);
+             Dataset board = open(new ToyDatasets.Config("checkerboard", null, null, null, true, null), 4)) {
+            assertArrayEquals(plain.split("test").x().toDoubleArray(), board.split("test").x().toDoubleArray());
+            double[] xy = board.split("test").x().toDoubleArray();
+            Tensor y = board.split("test").label().orElseThrow();
+            int[] counts = new int[8];
+            for (int i = 0; i < y.size(); i++) {
+                int c = (int) y.getDouble(i);
+                counts[c]++;
+                // square c: column c / 2 from the left, lower (even) or upper (odd) black square of that column
+                int column = (int) Math.floor(xy[2 * i] / 2) + 2;
+                assertEquals(c / 2, column, "point " + i);
+                double lower = column % 2 == 0 ? -4 : -2; // black squares: cell indices with an even sum
+                double bottom = c % 2 == 0 ? lower : lower + 4;
+                assertTrue(xy[2 * i + 1] >= bottom && xy[2 * i + 1] < bottom + 2, "point " + i + " of square " + c);
+            }
+            for (int count : counts) {
+                assertTrue(count > 80, Arrays.toString(counts));
+            }
+        }
+        try (Dataset moons = open(new ToyDatasets.Config("two-moons", null, null, 0.0, true, null), 2)) {
+            double[] xy = moons.split("train").x().toDoubleArray();
+            Tensor y = moons.split("train").label().orElseThrow();
+            for (int i = 0; i < y.size(); i++) {
+                double cx = y.getDouble(i) == 0 ? -1 : 1;
+                double cy = y.getDouble(i) == 0 ? -0.2 : 0.8;
+                assertEquals(2, Math.hypot(xy[2 * i] - cx, xy[2 * i + 1] - cy), 1e-5, "point " + i);
+            }
+        }
+    }
+
+    @Test
+    void classWeightsSkewTheTrainingSplitOnly() {
+        List<Double> weights = List.of(1.0, 1.0, 1.0, 1.0, 0.25, 0.25, 0.25, 0.25);
+        try (Dataset d = open(new ToyDatasets.Config("eight-gaussians", 8000, 2000, null, true, weights), 3)) {
+            int[] train = new int[8];
+            int[] test = new int[8];
+            Tensor yTrain = d.split("train").label().orElseThrow();
+            Tensor yTest = d.split("test").label().orElseThrow();
+            for (int i = 0; i < yTrain.size(); i++) {
+                train[(int) yTrain.getDouble(i)]++;
+            }
+            for (int i = 0; i < yTest.size(); i++) {
+                test[(int) yTest.getDouble(i)]++;
+            }
+            for (int c = 4; c < 8; c++) {
+                assertEquals(0.25, (double) train[c] / train[c - 4], 0.06, Arrays.toString(train));
+                assertEquals(1.0, (double) test[c] / test[c - 4], 0.25, Arrays.toString(test));
+            }
+            assertEquals(yTrain.size(), d.split("train").x().rows());
+        }
+    }
+
+    @Test
+    void labelSettingsThatDoNotFitAreRefusedByName() {
+        assertEquals("labels: shape 'swiss-roll' has no classes; labelled shapes are two-moons, eight-gaussians,"
+                + " checkerboard", assertThrows(IllegalArgumentException.class,
+                () -> new ToyDatasets.Config("swiss-roll", null, null, null, true, null)).getMessage());
+        assertEquals("classWeights needs labels: true", assertThrows(IllegalArgumentException.class,
+                () -> new ToyDatasets.Config(null, null, null, null, null, List.of(1.0))).getMessage());
+        assertEquals("classWeights must have one weight per class (2), has 1", assertThrows(
+                IllegalArgumentException.class,
+                () -> new ToyDatasets.Config("two-moons", null, null, null, true, List.of(1.0))).getMessage());
     }
 }

@@ -25,7 +25,7 @@ class ToyDensitiesTest {
     @Test
     void eachShapeIntegratesToOneAndMatchesTheGeneratorsHistogram() {
         for (String shape : ToyDatasets.SHAPES) {
-            double noise = shape.equals("checkerboard") ? 0.1 : new ToyDatasets.Config(shape, null, null, null).noise();
+            double noise = shape.equals("checkerboard") ? 0.1 : new ToyDatasets.Config(shape, null, null, null, null, null).noise();
             // The density's mass per cell by a 3x3 midpoint rule inside each cell.
             double cell = (HI - LO) / GRID;
             double[] mass = new double[GRID * GRID];
@@ -91,7 +91,7 @@ class ToyDensitiesTest {
     void anOpenedNoisyToyKnowsItsDensityAndANoiselessCurveDoesNot() {
         try (BufferAllocator allocator = new RootAllocator()) {
             ToyDatasets toy = new ToyDatasets();
-            try (Dataset d = toy.open(new ToyDatasets.Config("eight-gaussians", 10, 10, null),
+            try (Dataset d = toy.open(new ToyDatasets.Config("eight-gaussians", 10, 10, null, null, null),
                     new TestRunContext(1, allocator))) {
                 assertTrue(d instanceof KnownDensity);
                 Tensor x = d.split("test").x();
@@ -109,7 +109,7 @@ class ToyDensitiesTest {
                     assertEquals(Math.log(sum), lp.getDouble(0), 1e-9);
                 }
             }
-            try (Dataset d = toy.open(new ToyDatasets.Config("two-moons", 10, 10, 0.0), new TestRunContext(1, allocator))) {
+            try (Dataset d = toy.open(new ToyDatasets.Config("two-moons", 10, 10, 0.0, null, null), new TestRunContext(1, allocator))) {
                 assertFalse(d instanceof KnownDensity);
             }
         }

@@ -1,22 +1,13 @@
 package org.genbench.eval.fid.internal;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CancellationException;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
-import org.deeplearning4j.nn.modelimport.keras.exceptions.InvalidKerasConfigurationException;
-import org.deeplearning4j.nn.modelimport.keras.exceptions.UnsupportedKerasConfigurationException;
-import org.deeplearning4j.util.ModelSerializer;
 import org.genbench.api.Dataset;
 import org.genbench.api.Evaluator;
 import org.genbench.api.Metric;
@@ -25,8 +16,10 @@ import org.genbench.api.Requirement;
 import org.genbench.api.RunContext;
 import org.genbench.api.SampleResult;
 import org.genbench.api.tensor.Tensor;
-import org.genbench.eval.fid.FeatureNetwork;
 import org.genbench.numerics.FrechetDistance;
+import org.genbench.vision.FeatureNetwork;
+import org.genbench.vision.FashionMnistIdx;
+import org.genbench.vision.FeatureNetworks;
 import org.genbench.tensor.Nd4jArrow;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -40,7 +33,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * and is biased upward at small sample counts.
  *
  * <p>Networks: {@code fashion-mnist-mlp} (the default; trained in-project on first use, see
- * {@link FashionMnistClassifier}), the name of any {@link FeatureNetwork} service another bundle registers, or the
+ * {@link org.genbench.vision.FashionMnistClassifier} in the vision library), the name of any {@link FeatureNetwork}
+ * service another bundle registers, or the
  * path of a DL4J model file ({@code ModelSerializer} zip) or of a Keras Sequential model in HDF5 ({@code .h5}, imported
  * with DL4J's KerasModelImport) whose layer {@code layer} gives the features.
  */
@@ -65,14 +59,8 @@ public final class FidEvaluator implements Evaluator<FidEvaluator.Config> {
     public record Config(String network, Integer samples, String split, Integer layer, String cacheDir,
                          String fashionMnistDir) {
         public Config {
-            network = network == null ? FashionMnistClassifier.NAME : network;
-            if (network.isBlank()) {
-                throw new IllegalArgumentException("network must name a feature network or a model file, was blank");
-            }
-            if (network.toLowerCase(java.util.Locale.ROOT).endsWith(".keras")) {
-                throw new IllegalArgumentException("network '" + network + "' is a Keras 3 .keras archive, which DL4J's"
-                        + " importer does not read; save the model in Keras's HDF5 format (.h5)");
-            }
+            network = network == null ? FeatureNetworks.DEFAULT : network;
+            FeatureNetworks.checkName(network);
             samples = samples == null ? 10_000 : samples;
             if (samples < 2 || samples > 1_000_000) {
                 throw new IllegalArgumentException("samples must be in 2..1000000, was " + samples);
@@ -84,27 +72,14 @@ public final class FidEvaluator implements Evaluator<FidEvaluator.Config> {
             if (layer != null && layer < 0) {
                 throw new IllegalArgumentException("layer must be >= 0, was " + layer);
             }
-            cacheDir = cacheDir == null ? defaultCacheDir() : cacheDir;
+            cacheDir = cacheDir == null ? FeatureNetworks.defaultCacheDir() : cacheDir;
             fashionMnistDir = fashionMnistDir == null ? FashionMnistIdx.DEFAULT_DIR : fashionMnistDir;
         }
-
-        boolean isModelFile() {
-            return network.toLowerCase(java.util.Locale.ROOT).endsWith(".zip") || isKerasFile();
-        }
-
-        boolean isKerasFile() {
-            return network.toLowerCase(java.util.Locale.ROOT).endsWith(".h5");
-        }
-    }
-
-    static String defaultCacheDir() {
-        String configured = System.getProperty("genbench.cache");
-        return configured != null ? configured : Path.of(System.getProperty("user.home"), ".cache", "genbench").toString();
     }
 
     private final List<FeatureNetwork> registered = new CopyOnWriteArrayList<>();
-    /** Loaded networks by what selected them; loading (or training) once per evaluator instance is enough. */
-    private final Map<String, FeatureNetwork> loaded = new ConcurrentHashMap<>();
+    /** Services registered under this bundle's older interface name, {@link org.genbench.eval.fid.FeatureNetwork}. */
+    private final List<org.genbench.eval.fid.FeatureNetwork> registeredHere = new CopyOnWriteArrayList<>();
 
     public FidEvaluator() {
     }
@@ -116,6 +91,15 @@ public final class FidEvaluator implements Evaluator<FidEvaluator.Config> {
 
     void removeNetwork(FeatureNetwork network) {
         registered.remove(network);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addFidNetwork(org.genbench.eval.fid.FeatureNetwork network) {
+        registeredHere.add(network);
+    }
+
+    void removeFidNetwork(org.genbench.eval.fid.FeatureNetwork network) {
+        registeredHere.remove(network);
     }
 
     @Override
@@ -140,42 +124,10 @@ public final class FidEvaluator implements Evaluator<FidEvaluator.Config> {
     }
 
     FeatureNetwork network(Config config) {
-        for (FeatureNetwork n : registered) {
-            if (n.name().equals(config.network())) {
-                return n;
-            }
-        }
-        String key = config.network() + "|" + config.layer() + "|" + config.cacheDir() + "|" + config.fashionMnistDir();
-        return loaded.computeIfAbsent(key, k -> {
-            try {
-                if (config.isModelFile()) {
-                    Path file = Path.of(config.network());
-                    if (!Files.isRegularFile(file)) {
-                        throw new IllegalArgumentException("feature network file " + file + " does not exist");
-                    }
-                    MultiLayerNetwork net = config.isKerasFile()
-                            ? KerasModelImport.importKerasSequentialModelAndWeights(file.toString(), false)
-                            : ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false);
-                    int layer = config.layer() != null ? config.layer() : net.getnLayers() - 2;
-                    return new Dl4jFeatureNetwork(file.getFileName().toString(), net, layer);
-                }
-                if (config.network().equals(FashionMnistClassifier.NAME)) {
-                    return FashionMnistClassifier.loadOrTrain(FashionMnistClassifier.Recipe.DEFAULT,
-                            Path.of(config.cacheDir()), Path.of(config.fashionMnistDir()));
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot load feature network '" + config.network() + "': "
-                        + e.getMessage(), e);
-            } catch (InvalidKerasConfigurationException | UnsupportedKerasConfigurationException e) {
-                throw new IllegalArgumentException("cannot import Keras model '" + config.network() + "': "
-                        + e.getMessage(), e);
-            }
-            List<String> names = new ArrayList<>();
-            names.add(FashionMnistClassifier.NAME);
-            registered.forEach(n -> names.add(n.name()));
-            throw new IllegalArgumentException("no feature network '" + config.network() + "'; available: " + names
-                    + ", or the path of a DL4J model .zip or a Keras .h5 (Sequential)");
-        });
+        List<FeatureNetwork> all = new ArrayList<>(registered);
+        all.addAll(registeredHere);
+        return FeatureNetworks.resolve(config.network(), config.layer(), Path.of(config.cacheDir()),
+                Path.of(config.fashionMnistDir()), all);
     }
 
     @Override

@@ -11,7 +11,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.genbench.api.tensor.DType;
 import org.genbench.api.tensor.Tensor;
-import org.genbench.eval.fid.FeatureNetwork;
+import org.genbench.vision.FeatureNetwork;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -12,6 +12,8 @@ import org.apache.arrow.memory.unsafe.UnsafeAllocationManager;
 import org.genbench.api.tensor.DType;
 import org.genbench.api.tensor.Tensor;
 import org.genbench.numerics.FrechetDistance;
+import org.genbench.vision.Dl4jFeatureNetwork;
+import org.genbench.vision.FashionMnistIdx;
 import org.genbench.tensor.ArrowIpc;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

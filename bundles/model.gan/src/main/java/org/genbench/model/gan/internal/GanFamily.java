@@ -11,6 +11,7 @@ import org.genbench.api.DirectSampling;
 import org.genbench.api.Model;
 import org.genbench.api.ModelFamily;
 import org.genbench.api.Persistent;
+import org.genbench.api.Representation;
 import org.genbench.api.Rng;
 import org.osgi.service.component.annotations.Component;
 
@@ -104,10 +105,12 @@ public final class GanFamily implements ModelFamily<GanFamily.Config> {
     /**
      * {@link Conditional} is listed because the composer sees families, not settings; a model built with
      * {@code conditional: false} does not implement it, and {@code model.as(Conditional.class)} is empty for it.
+     * {@link Representation} (the discriminator's hidden layer) is offered by unconditional models only.
      */
     @Override
     public Set<Class<? extends Capability>> capabilities() {
-        return Set.of(DirectSampling.class, Conditional.class, AdversarialTrainable.class, Persistent.class);
+        return Set.of(DirectSampling.class, Conditional.class, AdversarialTrainable.class, Persistent.class,
+                Representation.class);
     }
 
     /** Initial weights are drawn from {@code rng}. */

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.genbench.api.AdamSettings;
@@ -15,6 +16,7 @@ import org.genbench.api.DataInfo;
 import org.genbench.api.DirectSampling;
 import org.genbench.api.Model;
 import org.genbench.api.Persistent;
+import org.genbench.api.Representation;
 import org.genbench.api.Rng;
 import org.genbench.api.tensor.Tensor;
 import org.genbench.nn.DType;
@@ -25,6 +27,7 @@ import org.genbench.nn.Losses;
 import org.genbench.nn.Module;
 import org.genbench.nn.NdArray;
 import org.genbench.nn.Scope;
+import org.genbench.nn.Sequential;
 import org.genbench.nn.io.Checkpoint;
 import org.genbench.nn.optim.Adam;
 
@@ -34,7 +37,8 @@ import org.genbench.nn.optim.Adam;
  * non-saturating -log sigmoid(D(G(z))) with D frozen, so no gradient work is spent on D's weights. Samples are
  * float32 shaped like the data. Not thread-safe: one thread trains or samples a model at a time.
  */
-class GanModel implements Model, DirectSampling, AdversarialTrainable, Persistent {
+class GanModel implements Model, DirectSampling, AdversarialTrainable, Persistent, Representation {
+    static final String DISCRIMINATOR_HIDDEN = "discriminator-hidden";
     /** Rows generated per forward pass when sampling, to bound memory for large requests. */
     static final int SAMPLE_CHUNK = 1024;
     static final String FILE = "gan.safetensors";
@@ -129,6 +133,56 @@ class GanModel implements Model, DirectSampling, AdversarialTrainable, Persisten
             shape[i + 1] = (int) sampleShape[i];
         }
         return NdArray.wrap(all, shape).toTensor(allocator);
+    }
+
+    // ---- representation
+
+    /**
+     * D's last hidden layer (before its output logit): what the discriminator learned to tell real from generated
+     * data by. None for a conditional GAN, whose D takes the label as an input.
+     */
+    @Override
+    public Map<String, Integer> representations() {
+        if (classes > 0) {
+            return Map.of();
+        }
+        Map<String, Integer> m = new LinkedHashMap<>();
+        m.put(DISCRIMINATOR_HIDDEN, hiddenWidth());
+        return m;
+    }
+
+    @Override
+    public Tensor represent(String name, Tensor x) {
+        if (!representations().containsKey(name)) {
+            throw new IllegalArgumentException("gan has no representation '" + name + "'; available: "
+                    + representations().keySet());
+        }
+        try (Scope s = Scope.open(); Scope ng = Scope.noGrad()) {
+            NdArray h = discriminatorHidden(NdArray.fromTensor(x, dtype));
+            return F.reshape(h, h.dim(0), h.size() / Math.max(1, h.dim(0))).to(DType.F32).toTensor(x.allocator());
+        }
+    }
+
+    /** D's layers up to its last hidden one: all but the output linear (and, for the mlp, its identity output). */
+    private List<Layer> hiddenLayers() {
+        List<Layer> all = ((Sequential) discriminator).layers();
+        return all.subList(0, channels == 0 ? all.size() - 2 : all.size() - 1);
+    }
+
+    private int hiddenWidth() {
+        if (channels == 0) {
+            return config.hiddenLayers() == 0 ? dim : config.hidden();
+        }
+        return 2 * config.dChannels() * (height / 4) * (width / 4);
+    }
+
+    private NdArray discriminatorHidden(NdArray x) {
+        int n = x.dim(0);
+        NdArray h = channels == 0 ? F.reshape(x, n, dim) : F.reshape(x, n, channels, height, width);
+        for (Layer layer : hiddenLayers()) {
+            h = layer.forward(h);
+        }
+        return h;
     }
 
     // ---- training

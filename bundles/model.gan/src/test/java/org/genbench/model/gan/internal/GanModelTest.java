@@ -209,4 +209,43 @@ class GanModelTest {
         }
         return t;
     }
+
+    /** D's hidden layer is what its logit is a linear function of: recomputed from the last layer's weights. */
+    @Test
+    void theDiscriminatorsHiddenLayerGivesItsLogitThroughTheLastLinearLayer() {
+        GanModel gan = (GanModel) new GanFamily().create(GanFamily.Config.defaults(), POINTS, new Rng(2));
+        int hidden = GanFamily.Config.defaults().hidden();
+        assertEquals(java.util.Map.of("discriminator-hidden", hidden), gan.representations());
+        try (Tensor x = Tensor.allocate(allocator, DType.FLOAT32, 6, 2)) {
+            Rng rng = new Rng(3);
+            for (int i = 0; i < 12; i++) {
+                x.setDouble(i, rng.nextGaussian());
+            }
+            try (Tensor h = gan.represent("discriminator-hidden", x)) {
+                assertArrayEquals(new long[] {6, hidden}, h.shape());
+                java.util.Map<String, org.genbench.nn.NdArray> state = gan.discriminator.state();
+                String last = state.keySet().stream().filter(k -> k.endsWith(".weight")).reduce((a, b) -> b).orElseThrow();
+                org.genbench.nn.NdArray w = state.get(last);
+                org.genbench.nn.NdArray b = state.get(last.replace(".weight", ".bias"));
+                try (org.genbench.nn.Scope s = org.genbench.nn.Scope.open()) {
+                    org.genbench.nn.NdArray logits = ((org.genbench.nn.Layer) gan.discriminator).forward(
+                            org.genbench.nn.NdArray.fromTensor(x, org.genbench.nn.DType.F32));
+                    for (int i = 0; i < 6; i++) {
+                        double z = b.getFlat(0);
+                        for (int j = 0; j < hidden; j++) {
+                            z += w.getFlat(j) * h.get(i, j);
+                        }
+                        assertEquals(logits.getFlat(i), z, 1e-5, "example " + i);
+                    }
+                }
+            }
+        }
+        Model cgan = new GanFamily().create(dcgan(true), IMAGES, new Rng(1));
+        assertTrue(((GanModel) cgan).representations().isEmpty(), "a conditional D takes the label as input");
+        GanModel dc = (GanModel) new GanFamily().create(dcgan(false), IMAGES, new Rng(1));
+        try (Tensor images = Tensor.allocate(allocator, DType.FLOAT32, 3, 1, 8, 8);
+             Tensor h = dc.represent("discriminator-hidden", images)) {
+            assertArrayEquals(new long[] {3, dc.representations().get("discriminator-hidden")}, h.shape());
+        }
+    }
 }

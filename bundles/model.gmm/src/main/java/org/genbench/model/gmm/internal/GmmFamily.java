@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
 import org.genbench.api.Capability;
+import org.genbench.api.Clustering;
 import org.genbench.api.DataInfo;
 import org.genbench.api.DataSize;
 import org.genbench.api.DirectSampling;
@@ -176,7 +177,7 @@ public final class GmmFamily implements ModelFamily<GmmFamily.Config> {
     @Override
     public Set<Class<? extends Capability>> capabilities() {
         return Set.of(LogDensity.class, Score.class, Energy.class, DirectSampling.class, EmFittable.class,
-                Persistent.class);
+                Persistent.class, Clustering.class);
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.genbench.api.Clustering;
 import org.genbench.api.DataInfo;
 import org.genbench.api.DirectSampling;
 import org.genbench.api.EmFittable;
@@ -36,7 +37,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * coordinate, one column per point). Every broadcast and reduction then runs along contiguous rows, which in ND4J
  * is several times faster than along the strided columns of the row-per-point layout.
  */
-final class GmmModel implements Model, LogDensity, Score, Energy, DirectSampling, EmFittable, Persistent {
+final class GmmModel implements Model, LogDensity, Score, Energy, DirectSampling, EmFittable, Persistent, Clustering {
     private static final double LOG_2PI = Math.log(2 * Math.PI);
     /** scikit-learn adds 10 * float64 machine epsilon to every component's responsibility mass. */
     private static final double MASS_EPS = 10 * Math.ulp(1.0);
@@ -126,6 +127,30 @@ final class GmmModel implements Model, LogDensity, Score, Energy, DirectSampling
     @Override
     public Tensor energyGradient(Tensor x) {
         return gradient(x, true);
+    }
+
+    // ---- Clustering
+
+    @Override
+    public int clusters() {
+        return k;
+    }
+
+    /** The posterior of each component, r_ij = w_j N(x_i; mu_j, Sigma_j) / p(x_i), float64 [n, k]. */
+    @Override
+    public Tensor assignments(Tensor x) {
+        State s = requireState();
+        int n = checkRows(x);
+        if (n == 0) {
+            return Tensor.allocate(x.allocator(), DType.FLOAT64, 0, k);
+        }
+        try (Scratch scratch = new Scratch()) {
+            INDArray xT = scratch.add(transposed(x, scratch));
+            INDArray lpT = scratch.add(Nd4j.createUninitialized(DataType.DOUBLE, k, n));
+            weightedLogProb(s, xT, lpT, null, false, scratch);
+            scratch.add(logSumExpInPlace(lpT, true, scratch));
+            return Nd4jArrow.toTensor(lpT.transpose().dup('c'), x.allocator());
+        }
     }
 
     private Tensor perRow(Tensor x, boolean negate) {

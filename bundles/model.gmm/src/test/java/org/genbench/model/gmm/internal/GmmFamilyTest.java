@@ -61,7 +61,7 @@ class GmmFamilyTest {
     @Test
     void modelsHaveEveryCapabilityTheFamilyDeclares() {
         Model m = family.create(new GmmFamily.Config(3, null, null, null, null), Fixtures.vectors(2), new Rng(1));
-        assertEquals(6, family.capabilities().size());
+        assertEquals(7, family.capabilities().size());
         for (Class<? extends Capability> c : family.capabilities()) {
             assertTrue(m.as(c).isPresent(), "model lacks " + c.getSimpleName());
         }

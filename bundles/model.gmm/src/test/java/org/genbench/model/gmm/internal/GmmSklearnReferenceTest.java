@@ -108,6 +108,18 @@ class GmmSklearnReferenceTest {
                     worstProbe = Math.max(worstProbe, Math.abs(lp.getDouble(i) - expected[i]) / Math.abs(expected[i]));
                 }
             }
+            // Clustering: the responsibilities are sklearn's predict_proba
+            try (Tensor probes = Fixtures.matrix(allocator, matrix(ref.get("probes")));
+                 Tensor r = model.assignments(probes)) {
+                double[][] expected = matrix(ref.get("probeResponsibilities"));
+                assertEquals(expected.length, r.rows());
+                for (int i = 0; i < expected.length; i++) {
+                    for (int j = 0; j < expected[i].length; j++) {
+                        assertEquals(expected[i][j], r.get(i, j), 1e-8, name + ": predict_proba at probe " + i
+                                + ", component " + j);
+                    }
+                }
+            }
             System.out.printf("%s (%s): score %.12f vs sklearn %.12f (rel %.1e); worst rel lower bound %.1e, "
                             + "abs mean %.1e, weight %.1e, covariance %.1e, rel probe %.1e%n", name, covariance, score,
                     expectedScore, Math.abs(score - expectedScore) / Math.abs(expectedScore), worstBound, worstMean,

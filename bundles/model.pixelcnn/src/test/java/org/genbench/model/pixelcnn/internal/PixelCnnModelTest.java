@@ -132,6 +132,32 @@ class PixelCnnModelTest {
     }
 
     /**
+     * Regression: the likelihood evaluator hands a whole test set (2000 8-bit images) at once, and scoring it in the
+     * default chunks of 2048 rows needed 1.6 GB for the 256-way logits alone (the benchmark ran out of heap). 8-bit
+     * 28 x 28 images are scored 83 at a time, and chunked scoring equals scoring each image alone.
+     */
+    @Test
+    void eightBitImagesAreScoredInChunksThatFitAndEqualOneAtATime() {
+        PixelCnnModel m = new PixelCnnModel(new PixelCnnFamily.Config(2, 1, 3, 4), levels(256, 28, 28), new Rng(21),
+                org.genbench.nn.DType.F32);
+        assertEquals(83, m.scoreRows());
+        assertEquals(2048, new PixelCnnModel(TINY, binary(5, 5), new Rng(1), org.genbench.nn.DType.F32).scoreRows());
+        int n = 100;
+        Rng rng = new Rng(22);
+        try (Tensor x = Tensor.allocate(allocator, DType.FLOAT32, n, 1, 28, 28)) {
+            for (long i = 0; i < (long) n * 784; i++) {
+                x.setDouble(i, (rng.nextInt(256) + rng.nextDouble()) / 256);
+            }
+            double[] all = m.logDensities(x);
+            for (int r : new int[] {0, 82, 83, 99}) {
+                try (Tensor one = x.slice(r, 1)) {
+                    assertEquals(m.logDensities(one)[0], all[r], 1e-2, "row " + r);
+                }
+            }
+        }
+    }
+
+    /**
      * Every image of a 2 x 2 canvas: the probabilities sum to one, with dequantized inputs scored at their levels
      * (so that after the evaluator's -D ln L the number is log P), and 40000 generated images follow them.
      */

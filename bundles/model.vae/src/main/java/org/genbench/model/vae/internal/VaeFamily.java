@@ -10,6 +10,7 @@ import org.genbench.api.LogDensityBound;
 import org.genbench.api.Model;
 import org.genbench.api.ModelFamily;
 import org.genbench.api.Persistent;
+import org.genbench.api.Representation;
 import org.genbench.api.Rng;
 import org.osgi.service.component.annotations.Component;
 
@@ -71,7 +72,7 @@ public final class VaeFamily implements ModelFamily<VaeFamily.Config> {
     @Override
     public Set<Class<? extends Capability>> capabilities() {
         return Set.of(DirectSampling.class, LogDensityBound.class, Autoencoding.class, GradientTrainable.class,
-                Persistent.class);
+                Persistent.class, Representation.class);
     }
 
     /** Initial weights are drawn from {@code rng}. */

@@ -17,6 +17,7 @@ import org.genbench.api.GradientTrainable;
 import org.genbench.api.LogDensityBound;
 import org.genbench.api.Model;
 import org.genbench.api.Persistent;
+import org.genbench.api.Representation;
 import org.genbench.api.Rng;
 import org.genbench.api.tensor.Batch;
 import org.genbench.api.tensor.Tensor;
@@ -36,7 +37,10 @@ import org.genbench.nn.optim.TrainingState;
  * weights, moments and step count in one file and a resumed run continues with the same numbers. All noise comes
  * from the {@link Rng} passed in.
  */
-class VaeModel implements Model, DirectSampling, LogDensityBound, Autoencoding, GradientTrainable, Persistent {
+class VaeModel implements Model, DirectSampling, LogDensityBound, Autoencoding, GradientTrainable, Persistent,
+        Representation {
+    static final String LATENT_MEAN = "latent-mean";
+    static final String ENCODER_HIDDEN = "encoder-hidden";
     /** Rows per chunk when scoring: bounds memory at k samples per example. */
     private static final int SCORE_ROWS = 8192;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -288,6 +292,33 @@ class VaeModel implements Model, DirectSampling, LogDensityBound, Autoencoding, 
             NdArray zs = NdArray.fromTensor(z, dtype);
             NdArray mean = F.sigmoid(net.decode(zs, oneHot(labels, (int) z.rows())));
             return F.reshape(mean.to(DType.F32), shape((int) z.rows())).toTensor(z.allocator());
+        }
+    }
+
+    // ---- Representation
+
+    /** The posterior mean and the encoder's last hidden layer; none for a conditional model (its codes need the label). */
+    @Override
+    public Map<String, Integer> representations() {
+        if (classes > 0) {
+            return Map.of();
+        }
+        Map<String, Integer> m = new LinkedHashMap<>();
+        m.put(LATENT_MEAN, l);
+        m.put(ENCODER_HIDDEN, net.hiddenWidth());
+        return m;
+    }
+
+    @Override
+    public Tensor represent(String name, Tensor x) {
+        if (!representations().containsKey(name)) {
+            throw new IllegalArgumentException(family + " has no representation '" + name + "'; available: "
+                    + representations().keySet());
+        }
+        try (Scope s = Scope.open(); Scope ng = Scope.noGrad()) {
+            NdArray xs = rows(x);
+            NdArray r = name.equals(LATENT_MEAN) ? net.encode(xs, null)[0] : net.hidden(xs);
+            return r.to(DType.F32).toTensor(x.allocator());
         }
     }
 

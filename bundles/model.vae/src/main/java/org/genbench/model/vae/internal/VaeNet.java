@@ -94,6 +94,23 @@ final class VaeNet extends Module {
         return new NdArray[] {F.narrow(h, 1, 0, latent), F.narrow(h, 1, latent, latent)};
     }
 
+    /**
+     * The encoder's last hidden layer for x [n, d] without a label: the ReLU layer before the code (mlp), or the
+     * flattened second convolution's ReLU output (conv).
+     */
+    NdArray hidden(NdArray x) {
+        if (conv) {
+            NdArray img = F.reshape(x, x.dim(0), channels, height, width);
+            return F.flatten(F.relu(conv2.forward(F.relu(conv1.forward(img)))), 1);
+        }
+        return F.relu(encIn.forward(x));
+    }
+
+    /** Width of {@link #hidden}. */
+    int hiddenWidth() {
+        return conv ? C2 * (height / 4) * (width / 4) : encIn.outFeatures();
+    }
+
     /** z [n, latent] (and y) to the logits of p(x | z), [n, d]. */
     NdArray decode(NdArray z, NdArray y) {
         NdArray in = y == null ? z : F.concat(1, z, y);

@@ -340,4 +340,35 @@ class VaeModelTest {
             }
         }
     }
+
+    /** The posterior mean is the encoder's output on its hidden layer: recomputed from enc_out's weights, they agree. */
+    @Test
+    void representationsAreThePosteriorMeanAndTheHiddenLayerItIsComputedFrom() {
+        DataInfo unlabelled = new DataInfo("prototypes", new long[] {1, 8, 8}, DataInfo.BINARY, 0, null);
+        VaeModel vae = (VaeModel) new VaeFamily().create(config(12, 3, null, 1), unlabelled, new Rng(4));
+        assertEquals(Map.of("latent-mean", 3, "encoder-hidden", 12), vae.representations());
+        try (Batch b = prototypes(5, new Rng(1));
+             Tensor mean = vae.represent("latent-mean", b.x());
+             Tensor hidden = vae.represent("encoder-hidden", b.x());
+             Tensor encoded = vae.encode(b.x(), null)) {
+            assertArrayEquals(encoded.toDoubleArray(), mean.toDoubleArray());
+            assertArrayEquals(new long[] {5, 12}, hidden.shape());
+            NdArray w = vae.net.state().get("enc_out.weight");
+            NdArray bias = vae.net.state().get("enc_out.bias");
+            for (int i = 0; i < 5; i++) {
+                for (int k = 0; k < 3; k++) {
+                    double z = bias.getFlat(k);
+                    for (int j = 0; j < 12; j++) {
+                        assertTrue(hidden.get(i, j) >= 0, "ReLU output");
+                        z += w.get(k, j) * hidden.get(i, j);
+                    }
+                    assertEquals(z, mean.get(i, k), 1e-5, "example " + i + ", code " + k);
+                }
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> vae.represent("z", b.x()));
+            assertTrue(e.getMessage().contains("available: [latent-mean, encoder-hidden]"), e.getMessage());
+        }
+        VaeModel cvae = (VaeModel) new ConditionalVaeFamily().create(config(12, 3, null, 1), BINARY, new Rng(4));
+        assertTrue(cvae.representations().isEmpty(), "a conditional VAE's codes need the label");
+    }
 }
