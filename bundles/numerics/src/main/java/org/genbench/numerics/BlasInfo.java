@@ -98,10 +98,27 @@ public record BlasInfo(String backend, String vendor, int nd4jThreads, int cores
         }
     }
 
-    /** Kept apart so that a missing JNA fails only here, as a LinkageError the caller catches. */
+    /**
+     * Kept apart so that a missing JNA fails only here, as a LinkageError the caller catches.
+     *
+     * <p>The library is opened {@code RTLD_LAZY | RTLD_NOLOAD}, without {@code RTLD_GLOBAL}: JNA's default flags
+     * include {@code RTLD_GLOBAL}, and a dlopen with it moves an already loaded library into the process's global
+     * symbol scope. OpenBLAS exports its internals ({@code blas_memory_alloc}, {@code blas_memory_free},
+     * {@code exec_blas}, {@code goto_set_num_threads}) and calls them through lazily bound PLT slots, so once one copy
+     * is global, every internal call another copy makes for the first time binds to that copy. With JavaCPP's two
+     * copies ({@code libopenblas_nolapack.so.0}, loaded first, and {@code libopenblas.so.0}) that split
+     * libopenblas.so.0's buffer allocator: at two threads its worker had bound {@code blas_memory_alloc} to itself at
+     * start-up, the first product after this query bound {@code blas_memory_free} to the other copy ("BLAS : Bad memory
+     * unallocation!"), every product leaked a buffer slot, and after 640 of them {@code blas_memory_alloc} returned
+     * NULL and sgemm crashed. {@code RTLD_NOLOAD}: only a library that is loaded already is asked, never a new copy.
+     */
     private static final class Jna {
+        private static final int RTLD_LAZY = 0x1;
+        private static final int RTLD_NOLOAD = 0x4;
+
         static OpenBlas query(String path, String file) {
-            com.sun.jna.NativeLibrary lib = com.sun.jna.NativeLibrary.getInstance(path);
+            com.sun.jna.NativeLibrary lib = com.sun.jna.NativeLibrary.getInstance(path,
+                    java.util.Map.of(com.sun.jna.Library.OPTION_OPEN_FLAGS, RTLD_LAZY | RTLD_NOLOAD));
             String config = lib.getFunction("openblas_get_config").invokeString(new Object[0], false);
             String core = lib.getFunction("openblas_get_corename").invokeString(new Object[0], false);
             int threads = lib.getFunction("openblas_get_num_threads").invokeInt(new Object[0]);
