@@ -7,6 +7,8 @@
 #   4. the quickstart on an idle machine and beside two busy loops (bench/busy_machine.sh)
 #   5. the 2-D toy references of DDPM, DDIM and NCSN (MMD to fresh data against stated bars)
 #   6. a sweep's wall time: sequential, --parallel 2 and Apache Spark local[2] (bench/spark_sweep.sh)
+#   7. nn's modules (Linear, Conv2d, ConvTranspose2d forward + backward at the families' shapes) vs PyTorch
+#      (bench/nn_vs_torch.sh; needs Debian's python3-torch, which it installs when running as root)
 # The training comparisons with PyTorch are bench/torch_vs_genbench.sh (it installs Debian's python3-torch, ~1 GB) and
 # bench/ddpm_vs_torch.sh (the DDPM twin: loss curves, FID, samples/s; long on two cores).
 # Needs Debian's python3-sklearn for (1); installs it when missing and running as root.
@@ -38,3 +40,6 @@ bench/diffusion_toy.sh
 echo
 echo "== sweep of 2 settings x 3 seeds: sequential vs --parallel 2 vs Spark local[2]"
 bench/spark_sweep.sh
+echo
+echo "== nn modules vs PyTorch, forward + backward, 1 thread"
+bench/nn_vs_torch.sh
