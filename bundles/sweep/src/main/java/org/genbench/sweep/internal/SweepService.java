@@ -71,13 +71,16 @@ public final class SweepService implements Sweeps {
             return before;
         }
         // An earlier attempt's directory (failed, interrupted, or cut off with its process) is replaced, never merged.
-        store.deleteRun(before.runId());
+        // It goes once the new attempt's run directory exists, so the new run cannot take its name (ids have a
+        // resolution of one second) and a sweep killed in between still finds it through the record.
+        String earlier = before.runId();
         int attempt = before.attempts() + 1;
-        store.write(point, Status.RUNNING, null, null, attempt);
+        store.write(point, Status.RUNNING, earlier, null, attempt);
         ExperimentSpec experiment;
         try {
             experiment = workbench.parseSpec(point.spec());
         } catch (SpecException e) {
+            store.deleteRun(earlier);
             store.write(point, Status.FAILED, null, e.getMessage(), attempt);
             return store.read(point);
         }
@@ -88,6 +91,9 @@ public final class SweepService implements Sweeps {
                 if (runId.compareAndSet(null, id)) {
                     try {
                         store.write(point, Status.RUNNING, id, null, attempt);
+                        if (earlier != null && !earlier.equals(id)) {
+                            store.deleteRun(earlier);
+                        }
                     } catch (IOException e) {
                         // recorded at the end; a sweep killed before then finds the directory by the next record
                     }
@@ -121,6 +127,9 @@ public final class SweepService implements Sweeps {
             store.write(point, Status.FAILED, "-".equals(e.runId()) ? runId.get() : e.runId(), e.getMessage(), attempt);
         } catch (RuntimeException e) {
             store.write(point, Status.FAILED, runId.get(), String.valueOf(e), attempt);
+        }
+        if (earlier != null && !earlier.equals(store.read(point).runId())) {
+            store.deleteRun(earlier); // refused before it had a directory: the earlier attempt goes all the same
         }
         return store.read(point);
     }
