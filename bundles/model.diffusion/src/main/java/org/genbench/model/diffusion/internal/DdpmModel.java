@@ -22,7 +22,6 @@ import org.genbench.diffusion.Samples;
 import org.genbench.diffusion.Schedules;
 import org.genbench.diffusion.VariationalBound;
 import org.genbench.nn.DType;
-import org.genbench.nn.Graph;
 import org.genbench.nn.Losses;
 import org.genbench.nn.NdArray;
 import org.genbench.nn.Scope;
@@ -195,18 +194,7 @@ class DdpmModel implements Model, NoisePredictor, LogDensityBound, GradientTrain
 
     @Override
     public Map<String, Double> trainStep(Batch batch, Step step, Rng rng) {
-        trained.module().train(true);
-        double value;
-        try (Graph g = Graph.record()) {
-            NdArray loss = loss(batch, rng);
-            value = loss.item();
-            loss.backward();
-        }
-        if (!Double.isFinite(value)) {
-            throw new IllegalStateException("the ddpm loss is " + value + " at step " + (trained.steps() + 1));
-        }
-        trained.step(step);
-        return Map.of("loss", value);
+        return trained.trainOn(() -> loss(batch, rng), step);
     }
 
     @Override

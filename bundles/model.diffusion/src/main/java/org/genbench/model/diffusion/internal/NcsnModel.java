@@ -17,7 +17,6 @@ import org.genbench.diffusion.Samples;
 import org.genbench.diffusion.Schedules;
 import org.genbench.nn.DType;
 import org.genbench.nn.F;
-import org.genbench.nn.Graph;
 import org.genbench.nn.NdArray;
 import org.genbench.nn.Scope;
 
@@ -151,18 +150,7 @@ final class NcsnModel implements Model, NoiseConditionalScore, GradientTrainable
 
     @Override
     public Map<String, Double> trainStep(Batch batch, Step step, Rng rng) {
-        trained.module().train(true);
-        double value;
-        try (Graph g = Graph.record()) {
-            NdArray loss = loss(batch, rng);
-            value = loss.item();
-            loss.backward();
-        }
-        if (!Double.isFinite(value)) {
-            throw new IllegalStateException("the ncsn loss is " + value + " at step " + (trained.steps() + 1));
-        }
-        trained.step(step);
-        return Map.of("loss", value);
+        return trained.trainOn(() -> loss(batch, rng), step);
     }
 
     @Override

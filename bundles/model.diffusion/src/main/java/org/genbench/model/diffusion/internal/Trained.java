@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.genbench.api.GradientTrainable;
+import org.genbench.nn.Graph;
 import org.genbench.nn.Module;
 import org.genbench.nn.NdArray;
 import org.genbench.nn.io.Checkpoint;
@@ -43,6 +45,25 @@ final class Trained {
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the configuration as JSON", e);
         }
+    }
+
+    /**
+     * One training step of either family: records the loss the supplier builds, backpropagates it and applies the
+     * gradients; a non-finite loss is refused before anything changes, naming the family and the step.
+     */
+    Map<String, Double> trainOn(Supplier<NdArray> loss, GradientTrainable.Step step) {
+        net.module().train(true);
+        double value;
+        try (Graph g = Graph.record()) {
+            NdArray l = loss.get();
+            value = l.item();
+            l.backward();
+        }
+        if (!Double.isFinite(value)) {
+            throw new IllegalStateException("the " + family + " loss is " + value + " at step " + (steps() + 1));
+        }
+        step(step);
+        return Map.of("loss", value);
     }
 
     /** Applies the gradients the last backward pass left, then updates the average (decay warmed up). */
