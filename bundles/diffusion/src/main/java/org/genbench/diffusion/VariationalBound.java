@@ -23,6 +23,8 @@ import org.genbench.diffusion.internal.Noise;
  * N(x_0; x0_hat, beta~_2), and the bound is one on log p(x_0). Each expectation over x_t is estimated with one draw per example. With
  * {@code terms} below T - 1, the sum over t is estimated without bias by stratified sampling: {2..T} cut into
  * {@code terms} contiguous strata, one time drawn uniformly per stratum and example, weighted by the stratum's size.
+ * Bits per dimension follow the api's one convention, {@code Dequantization.bitsPerDim} (as {@code loglik} reports
+ * them).
  */
 public final class VariationalBound {
     /**
@@ -212,10 +214,5 @@ public final class VariationalBound {
                 out[o] = a * x0[o] + b * eps[o];
             }
         }
-    }
-
-    /** Per-example bound in nats as bits per dimension: -bound / (D ln 2). */
-    public static double bitsPerDim(double nats, int dimension) {
-        return -nats / (dimension * Math.log(2));
     }
 }

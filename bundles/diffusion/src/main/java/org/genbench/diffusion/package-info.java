@@ -4,7 +4,7 @@
  * {@code NoiseConditionalScore} ({@link Ddpm}, {@link Ddim}, {@link AnnealedLangevin}, {@link PredictorCorrector}), the
  * network calls with classifier-free guidance ({@link Denoiser}), and DDPM's variational bound ({@link VariationalBound}).
  */
-@Version("0.1.0")
+@Version("0.2.0")
 @Export
 package org.genbench.diffusion;
 
