@@ -121,9 +121,10 @@ class DiffusionIT {
     }
 
     /**
-     * A few steps of a tiny conditional U-Net DDPM on Fashion-MNIST: the spec composes with fid, forensics and loglik
-     * (the bound, labelled as one), the run draws samples per class with the model's own guided DDIM, and a sampler that
-     * needs a score model is refused by name.
+     * A few steps of a tiny conditional U-Net DDPM on 8-bit Fashion-MNIST (the pixels 0..255, as the shipped specs): the
+     * spec composes with fid, forensics and loglik (the bound, labelled as one, in bits/dim on the 8-bit scale), the
+     * samples are the integers 0..255, the run draws them per class with the model's own guided DDIM, and a sampler
+     * that needs a score model is refused by name.
      */
     @Test
     void aConditionalDdpmOnFashionMnistComposesWithTheEvaluators() throws Exception {
@@ -131,7 +132,7 @@ class DiffusionIT {
         host.spec("cddpm-it", """
                 {
                   "name": "cddpm-it", "seed": 3,
-                  "dataset": { "type": "fashion-mnist", "config": { "train": 2000, "test": 100 } },
+                  "dataset": { "type": "fashion-mnist", "config": { "train": 2000, "test": 100, "pixels": "8bit" } },
                   "model": { "type": "ddpm", "config": { "channels": 8, "mults": [1, 2], "timesteps": 100,
                              "conditional": true, "boundTerms": 4, "sampleSteps": 4, "guidance": 1.0 } },
                   "trainer": { "type": "gradient", "config": { "steps": 30, "batchSize": 16, "evalExamples": 0,
@@ -145,10 +146,25 @@ class DiffusionIT {
         TestHost.Result r = host.exec("run", "cddpm-it.json");
         assertEquals(0, r.status(), r::toString);
         Path run = host.runDir("cddpm-it");
-        assertTrue(Double.isFinite(TestHost.metric(run, "fid", "ddim-5/fid")));
+        double[][] samples = TestHost.rows(run.resolve("samples/ddim-5.arrow"));
+        assertEquals(60, samples.length);
+        double max = 0;
+        for (double[] row : samples) {
+            for (double v : row) {
+                assertTrue(v >= 0 && v <= 255 && v == Math.rint(v), "an 8-bit sample value: " + v);
+                max = Math.max(max, v);
+            }
+        }
+        assertTrue(max > 1, "samples on the 0..255 scale, the largest was " + max);
+        double fid = TestHost.metric(run, "fid", "ddim-5/fid");
+        assertTrue(Double.isFinite(fid) && fid > 0, "FID " + fid);
+        double accuracy = TestHost.metric(run, "forensics", "ddpm->ddpm/accuracy");
+        assertTrue(accuracy >= 0 && accuracy <= 1, "forensics accuracy " + accuracy);
         assertEquals("bound", find(run, "loglik", "test_loglik").path("kind").asText());
+        // A bound on log P(k) of 8-bit values: bits/dim >= 0 (a probability is at most 1); 30 steps stay near the 8
+        // of a uniform guess, far from the density-scale figure 8 lower.
         double bpd = TestHost.metric(run, "loglik", "test_bits_per_dim");
-        assertTrue(bpd > -8 && bpd < 10, "bits/dim of the bound: " + bpd);
+        assertTrue(bpd > 3 && bpd < 16, "bits/dim of the bound: " + bpd);
         assertTrue(Files.size(run.resolve("samples.png")) > 1000);
 
         host.spec("ddpm-langevin", """
