@@ -126,6 +126,6 @@ class EbmIT {
         TestHost.Result refused = host.exec("check", host.spec("ebm-conv-dsm", spec.formatted("ebm-conv-dsm", "dsm"))
                 .toString());
         assertTrue(refused.status() != 0, refused::toString);
-        assertTrue(refused.err().contains("network 'conv' needs objective 'langevin'"), refused.toString());
+        assertTrue(refused.err().contains("config.network: 'conv' needs objective 'langevin'"), refused.toString());
     }
 }
