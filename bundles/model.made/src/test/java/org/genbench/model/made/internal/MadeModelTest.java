@@ -248,6 +248,31 @@ class MadeModelTest {
         }
     }
 
+    /** A model resumed from a checkpoint after its first steps keeps its trained biases: the next step matches. */
+    @Test
+    void aResumedModelIsNotPlacedAgain(@TempDir Path dir) throws Exception {
+        MadeFamily.Config c = new MadeFamily.Config(8, 1, "relu", 2, 2, 3);
+        MadeModel a = new MadeModel(c, PLANE, new Rng(26), org.genbench.nn.DType.F64);
+        GradientTrainable.Step step = new GradientTrainable.Step(new AdamSettings(1e-2, 0.9, 0.999, 1e-8), 1);
+        Rng data = new Rng(27);
+        for (int s = 0; s < 3; s++) {
+            try (Tensor x = farMixture(data, 64); Batch b = Batch.of(x.retain())) {
+                a.trainStep(b, step, new Rng(200 + s));
+            }
+        }
+        a.save(dir);
+        MadeModel b = new MadeModel(c, PLANE, new Rng(26), org.genbench.nn.DType.F64);
+        b.load(dir);
+        try (Tensor x = farMixture(new Rng(28), 64)) {
+            for (MadeModel m : List.of(a, b)) {
+                try (Batch batch = Batch.of(x.retain())) {
+                    m.trainStep(batch, step, new Rng(300));
+                }
+            }
+            assertEquals(java.util.Arrays.toString(a.logDensities(x)), java.util.Arrays.toString(b.logDensities(x)));
+        }
+    }
+
     private Tensor farMixture(Rng rng, int n) {
         Tensor t = Tensor.allocate(allocator, DType.FLOAT32, n, 2);
         for (int i = 0; i < n; i++) {
