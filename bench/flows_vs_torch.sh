@@ -7,6 +7,7 @@
 # seeds per side, their relative difference, training seconds and samples/s, and the throughput ratio.
 #   THREADS=n    threads on both sides (default 1)
 #   SEEDS=k      seeds per side (default 1; 3 for the 2-sd comparison)
+#   FIRST_SEED=s the first seed (default 1): seeds s..s+k-1, to add seeds to an OUT file that holds earlier ones
 #   FAMILIES     comma-separated subset of realnvp,maf,made,pixelcnn (default all)
 #   N, TEST      training and test images (default 10000, 2000)
 #   <FAMILY>_STEPS, <FAMILY>_BATCH  per family (defaults: realnvp 300 x 32, maf 1000 x 100, made 2000 x 100,
@@ -16,7 +17,7 @@
 #                so that one side can be rerun against the other's earlier lines
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-THREADS=${THREADS:-1} SEEDS=${SEEDS:-1} FAMILIES=${FAMILIES:-realnvp,maf,made,pixelcnn} N=${N:-10000} TEST=${TEST:-2000}
+THREADS=${THREADS:-1} SEEDS=${SEEDS:-1} FIRST_SEED=${FIRST_SEED:-1} FAMILIES=${FAMILIES:-realnvp,maf,made,pixelcnn} N=${N:-10000} TEST=${TEST:-2000}
 REALNVP_STEPS=${REALNVP_STEPS:-300} REALNVP_BATCH=${REALNVP_BATCH:-32}
 MAF_STEPS=${MAF_STEPS:-1000} MAF_BATCH=${MAF_BATCH:-100}
 MADE_STEPS=${MADE_STEPS:-2000} MADE_BATCH=${MADE_BATCH:-100}
@@ -51,13 +52,13 @@ arch() {
 IFS=, read -r -a fams <<< "$FAMILIES"
 [[ " $SIDES " == *" torch "* ]] && for f in "${fams[@]}"; do
   up=$(echo "$f" | tr a-z A-Z); steps_var=${up}_STEPS; batch_var=${up}_BATCH
-  for ((s = 1; s <= SEEDS; s++)); do
+  for ((s = FIRST_SEED; s < FIRST_SEED + SEEDS; s++)); do
     # shellcheck disable=SC2046
     /usr/bin/python3 bench/torch_flows.py --family "$f" --steps "${!steps_var}" --batch "${!batch_var}" --lr "$LR" \
       --n "$N" --test "$TEST" --seed "$s" --threads "$THREADS" --alpha "$ALPHA" $(arch "$f") | tee -a "$out"
   done
 done
-props=(-Dbench.families="$FAMILIES" -Dbench.seeds="$SEEDS" -Dbench.n="$N" -Dbench.test="$TEST" -Dbench.alpha="$ALPHA"
+props=(-Dbench.families="$FAMILIES" -Dbench.seeds="$SEEDS" -Dbench.firstSeed="$FIRST_SEED" -Dbench.n="$N" -Dbench.test="$TEST" -Dbench.alpha="$ALPHA"
        -Dbench.lr="$LR" -Dbench.realnvp.steps="$REALNVP_STEPS" -Dbench.realnvp.batch="$REALNVP_BATCH"
        -Dbench.maf.steps="$MAF_STEPS" -Dbench.maf.batch="$MAF_BATCH" -Dbench.made.steps="$MADE_STEPS"
        -Dbench.made.batch="$MADE_BATCH" -Dbench.pixelcnn.steps="$PIXELCNN_STEPS" -Dbench.pixelcnn.batch="$PIXELCNN_BATCH")
@@ -83,4 +84,4 @@ awk '
       printf "%-9s %-13s %6d %6d %10.4f ± %5.4f %10.4f ± %5.4f %7.2f%% %10.1f %10.1f %8.2fx\n", f, metric[f], steps[f],
         batch[f], mean(g), sd(g), mean(t), sd(t), 100 * (mean(g) - mean(t)) / mean(t), sec[g] / n[g], sec[t] / n[t],
         (rate[g] / n[g]) / (rate[t] / n[t]) } }' "$out"
-echo "speed: genbench samples/s over torch samples/s in training (above 1: genbench is faster); ± is the sd over $SEEDS seed(s)"
+echo "speed: genbench samples/s over torch samples/s in training (above 1: genbench is faster); ± is the sd over the seeds in $out"

@@ -5,7 +5,8 @@
 # 2008's protocol), the DBN by its variational bound with AIS on the top layer; plus FID of 10000 Gibbs samples.
 # Prints one markdown table (bench/rbm_table.py) from the runs' metrics.json. Long: tens of minutes per CD-25 run.
 # Needs Debian's dataset-fashion-mnist. STEPS=n runs copies of the specs with n updates (per layer) instead, for a
-# shorter table; the table says how many were run.
+# shorter table; the table says how many were run. SPECS="ebm-conv-fashion-mnist ebm-dsm-fashion-mnist" prints the
+# deep EBMs on the same data (binarized images as two levels, dequantized) with the same columns.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 specs=(${SPECS:-rbm-fashion-mnist rbm-cd25-fashion-mnist rbm-pcd-fashion-mnist dbn-fashion-mnist})

@@ -73,4 +73,59 @@ class EbmIT {
             assertTrue(Files.isRegularFile(run.resolve("samples.png")));
         }
     }
+
+    /**
+     * The image specs: a conv energy (Langevin ML) and an MLP energy (DSM) on binarized Fashion-MNIST declared as
+     * two-level discrete data (fashion-mnist dequantize): both shipped specs pass the composer, and a small conv run
+     * trains on x' = (b + u) / 2, is sampled by langevin (its samples are the levels 0 and 1), scored by AIS on the
+     * dequantized test images (labelled ais, with the 2-level dequantization in its protocol) and evaluated by mcmc, fid
+     * and forensics. A conv energy with dsm is refused naming the reason.
+     */
+    @Test
+    void energyNetworksOnBinarizedFashionMnistComposeWithLoglikFidForensicsAndMcmc() throws Exception {
+        for (String name : List.of("ebm-conv-fashion-mnist", "ebm-dsm-fashion-mnist")) {
+            TestHost.Result r = host.exec("check", TestHost.HOME.resolve("workspace/experiments/" + name + ".json")
+                    .toString());
+            assertEquals(0, r.status(), name + ": " + r);
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist")),
+                "needs dataset-fashion-mnist");
+        String spec = """
+                {
+                  "name": "%s", "seed": 3,
+                  "dataset": { "type": "fashion-mnist", "config": { "train": 500, "test": 100, "binarize": "threshold",
+                               "dequantize": true } },
+                  "model": { "type": "ebm", "config": { "objective": "%s", "network": "conv", "channels": 4,
+                             "hidden": 16, "langevinSteps": 5, "stepSize": 1.0, "noiseScale": 0.01, "bufferSize": 200,
+                             "initLow": 0.0, "initHigh": 1.0 } },
+                  "trainer": { "type": "gradient", "config": { "steps": 20, "batchSize": 16, "learningRate": 0.0003,
+                               "checkpointEvery": 0, "evalExamples": 0 } },
+                  "samplers": [ { "type": "langevin", "config": { "chains": 10, "draws": 10, "warmup": 10, "thin": 2,
+                                  "stepSize": 0.5, "noiseScale": 0.01 } } ],
+                  "evaluators": [ { "type": "loglik", "config": { "aisDistributions": 50, "aisChains": 20 } },
+                                  { "type": "mcmc" }, { "type": "fid", "config": { "samples": 100 } },
+                                  { "type": "forensics", "config": { "train": 50, "test": 50, "self": "ebm" } } ]
+                }
+                """;
+        TestHost.Result r = host.exec("run", host.spec("ebm-conv-it", spec.formatted("ebm-conv-it", "langevin"))
+                .toString());
+        assertEquals(0, r.status(), r::toString);
+        Path run = host.runDir("ebm-conv-it");
+        JsonNode loglik = RbmIT.metricNode(run, "loglik", "test_loglik");
+        assertEquals("ais", loglik.path("kind").asText(), loglik.toString());
+        assertTrue(loglik.path("protocol").path("dequantization").asText().contains("(x + u) / 2,"), loglik.toString());
+        assertTrue(Double.isFinite(loglik.path("value").asDouble()), loglik.toString());
+        assertTrue(Double.isFinite(TestHost.metric(run, "fid", "langevin/fid")));
+        assertTrue(Double.isFinite(TestHost.metric(run, "mcmc", "langevin/rhat_max")));
+        assertTrue(Double.isFinite(TestHost.metric(run, "forensics", "ebm->ebm/accuracy")));
+        for (double[] row : TestHost.rows(run.resolve("samples/langevin.arrow"))) {
+            for (double v : row) {
+                assertTrue(v == 0 || v == 1, "a sample value that is not a level: " + v);
+            }
+        }
+        TestHost.Result refused = host.exec("check", host.spec("ebm-conv-dsm", spec.formatted("ebm-conv-dsm", "dsm"))
+                .toString());
+        assertTrue(refused.status() != 0, refused::toString);
+        assertTrue(refused.err().contains("config.network: 'conv' needs objective 'langevin'"), refused.toString());
+    }
 }

@@ -63,10 +63,18 @@ public final class FashionMnist implements DatasetProvider<FashionMnist.Config> 
      * @param classWeights    a deliberately skewed training split: per class (10), the share of its training
      *                        examples kept relative to the largest weight, each in [0, 1] ({@link ClassWeights}: the
      *                        first ones of each class); default none, all kept. The test split is not skewed
+     * @param dequantize      with binarize other than none: declare the binary values 0 and 1 as discrete data with
+     *                        two levels, {@code Dequantization(2)}, for density models of continuous values (the deep
+     *                        EBM): they see x' = (b + u) / 2 in [0, 1) with u ~ U[0, 1), {@code loglik} scores
+     *                        log p(x') - D ln 2, a lower bound on the binary data's log-likelihood in nats, and
+     *                        samplers that move continuous states quantize their samples back to 0 and 1 (floor of
+     *                        2 x'). Default false: kind binary
      */
     public record Config(Integer train, Integer test, String binarize, Double threshold, String dataDirectory,
-                         String sourceDirectory, String pixels, Double logitAlpha, List<Double> classWeights) {
+                         String sourceDirectory, String pixels, Double logitAlpha, List<Double> classWeights,
+                         Boolean dequantize) {
         public Config {
+            dequantize = dequantize != null && dequantize;
             train = train == null ? 60000 : train;
             test = test == null ? 10000 : test;
             binarize = binarize == null ? "none" : binarize;
@@ -98,6 +106,10 @@ public final class FashionMnist implements DatasetProvider<FashionMnist.Config> 
                 throw new IllegalArgumentException("logitAlpha needs pixels 8bit (it transforms dequantized 8-bit"
                         + " values), was " + logitAlpha + " with pixels " + pixels);
             }
+            if (dequantize && binarize.equals("none")) {
+                throw new IllegalArgumentException("dequantize needs binarized data (binarize threshold, stochastic or"
+                        + " fixed), was binarize none");
+            }
             ClassWeights weights = ClassWeights.of(classWeights);
             if (weights != null) {
                 weights.check(10);
@@ -107,11 +119,17 @@ public final class FashionMnist implements DatasetProvider<FashionMnist.Config> 
 
         public Config(Integer train, Integer test, String binarize, Double threshold, String dataDirectory,
                       String sourceDirectory) {
-            this(train, test, binarize, threshold, dataDirectory, sourceDirectory, null, null, null);
+            this(train, test, binarize, threshold, dataDirectory, sourceDirectory, null, null, null, null);
+        }
+
+        public Config(Integer train, Integer test, String binarize, Double threshold, String dataDirectory,
+                      String sourceDirectory, String pixels, Double logitAlpha, List<Double> classWeights) {
+            this(train, test, binarize, threshold, dataDirectory, sourceDirectory, pixels, logitAlpha, classWeights,
+                    null);
         }
 
         public static Config defaults() {
-            return new Config(null, null, null, null, null, null, null, null, null);
+            return new Config(null, null, null, null, null, null, null, null, null, null);
         }
 
         boolean eightBit() {
@@ -175,10 +193,12 @@ public final class FashionMnist implements DatasetProvider<FashionMnist.Config> 
             splits.values().forEach(Batch::close);
             throw e;
         }
-        String kind = config.eightBit() ? DataInfo.DISCRETE
+        String kind = config.eightBit() || config.dequantize() ? DataInfo.DISCRETE
                 : config.binarize().equals("none") ? DataInfo.CONTINUOUS : DataInfo.BINARY;
-        String name = NAME + (config.eightBit() ? "/8bit" : config.binarize().equals("none") ? "" : "/" + config.binarize());
-        Dequantization dequantization = config.eightBit() ? new Dequantization(256, config.logitAlpha()) : null;
+        String name = NAME + (config.eightBit() ? "/8bit" : config.binarize().equals("none") ? "" : "/" + config.binarize())
+                + (config.dequantize() ? "/2-levels" : "");
+        Dequantization dequantization = config.eightBit() ? new Dequantization(256, config.logitAlpha())
+                : config.dequantize() ? new Dequantization(2, 0) : null;
         DataInfo info = new DataInfo(name, new long[] {1, 28, 28}, kind, manifest.classes().size(), checksum(splits),
                 dequantization);
         return new InMemoryDataset(info, splits);

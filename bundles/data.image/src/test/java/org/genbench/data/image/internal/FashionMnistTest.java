@@ -236,6 +236,23 @@ class FashionMnistTest {
                 .getMessage().contains("logitAlpha must be in [0, 0.5)"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new FashionMnist.Config(null, null, null, null, null, null, null, 0.05, null))
                 .getMessage().contains("logitAlpha needs pixels 8bit"));
+        assertEquals("dequantize needs binarized data (binarize threshold, stochastic or fixed), was binarize none",
+                assertThrows(IllegalArgumentException.class, () -> new FashionMnist.Config(null, null, null, null, null,
+                        null, null, null, null, true)).getMessage());
+    }
+
+    @Test
+    void binarizedImagesDeclaredAsTwoLevelsAreTheSameZerosAndOnesAsDiscreteData() throws IOException {
+        Required.fashionMnist();
+        FashionMnist.Config c = new FashionMnist.Config(20, 10, "threshold", null, dir.resolve("data").toString(), null,
+                null, null, null, true);
+        try (Dataset d = open(c, 1); Dataset binary = open(config(20, 10, "threshold"), 1)) {
+            assertEquals(DataInfo.DISCRETE, d.info().kind());
+            assertEquals(new org.genbench.api.Dequantization(2, 0), d.info().dequantization());
+            assertEquals("fashion-mnist/threshold/2-levels", d.info().name());
+            assertEquals(DataInfo.BINARY, binary.info().kind());
+            assertArrayEquals(binary.split("train").x().toDoubleArray(), d.split("train").x().toDoubleArray());
+        }
     }
 
     @Test

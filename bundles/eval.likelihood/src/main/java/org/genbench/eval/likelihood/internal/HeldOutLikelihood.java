@@ -140,7 +140,7 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
         }
         Dequantization dq = decideDequantization(config, data.info(), x);
         boolean dequantize = dq != null;
-        Estimator estimator = estimatorFor(model, config, data, x, dequantize, context);
+        Estimator estimator = estimatorFor(model, config, data, x, dq, context);
         Rng noise = context.rng().split("dequantize");
         double offset = dequantize ? -dq.logLikelihoodOffset(dims) : 0;
         KnownDensity truth = !dequantize && data instanceof KnownDensity k ? k : null;
@@ -248,7 +248,7 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
         }
     }
 
-    private static Estimator estimatorFor(Model model, Config config, Dataset data, Tensor x, boolean dequantize,
+    private static Estimator estimatorFor(Model model, Config config, Dataset data, Tensor x, Dequantization dq,
             RunContext context) {
         String wanted = config.estimator();
         Optional<LogDensity> exact = model.as(LogDensity.class);
@@ -258,7 +258,7 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
                 && energyCap.isPresent())) {
             Energy energy = energyCap.orElseThrow(() -> new IllegalArgumentException("estimator 'ais' needs a model"
                     + " with Energy; " + model.getClass().getSimpleName() + " has none"));
-            return aisEstimator(energy, model, config, data, x, dequantize, context);
+            return aisEstimator(energy, model, config, data, x, dq, context);
         }
         if (wanted.equals("exact") && exact.isEmpty()) {
             throw new IllegalArgumentException("estimator 'exact' needs a model with LogDensity; "
@@ -305,7 +305,8 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
     }
 
     private static Estimator aisEstimator(Energy energy, Model model, Config config, Dataset data, Tensor x,
-            boolean dequantize, RunContext context) {
+            Dequantization dq, RunContext context) {
+        boolean dequantize = dq != null;
         AisSettings settings = new AisSettings(config.aisDistributions(), config.aisChains(), config.aisSchedule());
         DataInfo info = data.info();
         // The base is fitted to training data when there is some, so the test set does not shape its own score.
@@ -323,10 +324,18 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
                     reference.rows(), settings, rng, context.allocator(), context::isCancelled);
         } else {
             DType type = x.dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
-            // The energy is defined where the model sees data: on dequantized values when the data is dequantized.
-            java.util.function.DoubleUnaryOperator toModelSpace = dequantize ? v -> (v + 0.5) / 256 : v -> v;
-            r = new EnergyAis(energy, sampleShape, type, context.allocator()).logPartition(reference, toModelSpace,
-                    binary, settings, rng, context::isCancelled);
+            // The energy is defined where the model sees data: on dequantized values when the data is dequantized,
+            // so the base is fitted to the reference dequantized as the model saw it (cell middles alone would give
+            // a pixel that is always 0 no spread, where the model's x' spreads over [0, 1 / levels)).
+            if (dequantize) {
+                try (Tensor xq = dq.dequantize(reference, context.rng().split("ais-base"), context.allocator())) {
+                    r = new EnergyAis(energy, sampleShape, type, context.allocator()).logPartition(xq, v -> v, binary,
+                            settings, rng, context::isCancelled);
+                }
+            } else {
+                r = new EnergyAis(energy, sampleShape, type, context.allocator()).logPartition(reference, v -> v,
+                        binary, settings, rng, context::isCancelled);
+            }
         }
         Map<String, Object> protocol = r.protocol();
         String label = "ais(distributions=" + settings.distributions() + ", chains=" + settings.chains() + ", schedule="

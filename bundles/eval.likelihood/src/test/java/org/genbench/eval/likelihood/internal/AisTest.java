@@ -328,6 +328,35 @@ class AisTest {
         }
     }
 
+    /**
+     * Binary values declared as two levels (binarized images for a continuous energy): the energy sees
+     * x' = (b + u) / 2, so AIS's base must be fitted there, not on a 256-level scale (the map to model space was
+     * hard-wired to 256 levels: a base at (b + 0.5) / 256 with no spread). The test log-likelihood is
+     * E[-E(x')] - log Z - 4 ln 2 with E[(x' - 0.5)^2] = 1/12 in either cell.
+     */
+    @Test
+    void onTwoLevelDataTheBaseIsFittedWhereTheModelSeesTheData() {
+        DataInfo twoLevels = new DataInfo("test/two-levels", new long[] {4}, DataInfo.DISCRETE, 0, null,
+                new org.genbench.api.Dequantization(2, 0));
+        Rng rng = new Rng(8);
+        Tensor x = Tensor.allocate(allocator, DType.FLOAT32, 400, 4);
+        for (long i = 0; i < x.size(); i++) {
+            x.setDouble(i, rng.nextDouble() < 0.5 ? 1 : 0);
+        }
+        try (InMemoryDataset data = TestDataset.of(twoLevels, "test", x)) {
+            Map<String, Metric> m = loglik.evaluate(new GaussianEnergy(twoLevels), data, Map.of(),
+                    new HeldOutLikelihood.Config(null, null, null, null, 300, 100, null), new TestRunContext(9, allocator))
+                    .stream().collect(Collectors.toMap(Metric::name, Function.identity()));
+            assertTrue(((String) m.get("test_loglik").protocol().get("dequantization")).contains("(x + u) / 2,"));
+            double exactLogZ = 2 * Math.log(2 * Math.PI * 0.09);
+            double se = m.get("test_ais_log_z_se").value();
+            assertTrue(se > 0 && se < 0.1, "se " + se);
+            assertEquals(exactLogZ, m.get("test_ais_log_z").value(), 3 * se);
+            double expected = -4 * (1.0 / 12) / (2 * 0.09) - exactLogZ - 4 * Math.log(2);
+            assertEquals(expected, m.get("test_loglik").value(), 3 * m.get("test_loglik_se").value());
+        }
+    }
+
     @Test
     void aisIsTheFallbackOnlyForEnergyOnlyModelsAndCanBeForced() {
         Rbm rbm = new Rbm(3, 2, false, 1.0, 5);

@@ -14,7 +14,7 @@ import org.genbench.api.Score;
 import org.osgi.service.component.annotations.Component;
 
 /**
- * Deep energy-based models p(x) ∝ exp(-E(x)) with an MLP energy, trained by the {@code gradient} trainer on one of
+ * Deep energy-based models p(x) ∝ exp(-E(x)) with an MLP energy (or, for images, a conv energy), trained by the {@code gradient} trainer on one of
  * two objectives: maximum likelihood with persistent Langevin chains kept in a replay buffer (Du and Mordatch 2019:
  * each step restarts a fraction of the chains from uniform noise, runs K unadjusted Langevin steps from the rest,
  * and minimizes mean E(data) - mean E(chains) plus alpha times both energies squared), or denoising score matching
@@ -27,6 +27,9 @@ public final class EbmFamily implements ModelFamily<EbmFamily.Config> {
     static final String LANGEVIN = "langevin";
     static final String DSM = "dsm";
     static final List<String> OBJECTIVES = List.of(LANGEVIN, DSM);
+    static final String MLP = "mlp";
+    static final String CONV = "conv";
+    static final List<String> NETWORKS = List.of(MLP, CONV);
 
     /**
      * @param objective     {@code langevin} (maximum likelihood with Langevin chains; default) or {@code dsm}
@@ -44,11 +47,22 @@ public final class EbmFamily implements ModelFamily<EbmFamily.Config> {
      * @param initHigh      high end of that noise (default 4, > initLow)
      * @param alpha         weight of the energies' squares in the Langevin objective (default 0.1, >= 0)
      * @param sigma         the noise level of denoising score matching (default 0.1, > 0)
+     * @param network       {@code mlp} (default) or {@code conv} (images [C, H, W] only: three stride-2 3x3
+     *                      convolutions, a dense layer of {@code hidden} units, SiLU; {@code depth} unused). conv is
+     *                      trained by {@code langevin} only: dsm needs the weights' gradient of a loss on dE/dx,
+     *                      second-order autograd that nn lacks (the MLP's dE/dx is written out by hand instead)
+     * @param channels      the conv energy's first-layer channels, doubled in the next two (default 16, 1..512)
      */
     public record Config(String objective, Integer hidden, Integer depth, Integer langevinSteps, Double stepSize,
                          Double noiseScale, Integer bufferSize, Double reinit, Double initLow, Double initHigh,
-                         Double alpha, Double sigma) {
+                         Double alpha, Double sigma, String network, Integer channels) {
         public Config {
+            network = network == null ? MLP : network;
+            channels = channels == null ? 16 : channels;
+            if (!NETWORKS.contains(network)) {
+                throw new IllegalArgumentException("network must be one of " + NETWORKS + ", was '" + network + "'");
+            }
+            range("channels", channels, 1, 512);
             objective = objective == null ? LANGEVIN : objective;
             hidden = hidden == null ? 128 : hidden;
             depth = depth == null ? 2 : depth;
@@ -83,10 +97,23 @@ public final class EbmFamily implements ModelFamily<EbmFamily.Config> {
             if (!(alpha >= 0) || Double.isInfinite(alpha)) {
                 throw new IllegalArgumentException("alpha must be finite and >= 0, was " + alpha);
             }
+            if (network.equals(CONV) && objective.equals(DSM)) {
+                throw new IllegalArgumentException("network 'conv' needs objective 'langevin': denoising score matching"
+                        + " differentiates a loss on dE/dx in the weights, a second-order gradient nn does not have"
+                        + " (use network 'mlp', whose dE/dx is written out as a graph, for dsm)");
+            }
+        }
+
+        /** An MLP energy. */
+        public Config(String objective, Integer hidden, Integer depth, Integer langevinSteps, Double stepSize,
+                      Double noiseScale, Integer bufferSize, Double reinit, Double initLow, Double initHigh,
+                      Double alpha, Double sigma) {
+            this(objective, hidden, depth, langevinSteps, stepSize, noiseScale, bufferSize, reinit, initLow, initHigh,
+                    alpha, sigma, null, null);
         }
 
         public static Config defaults() {
-            return new Config(null, null, null, null, null, null, null, null, null, null, null, null);
+            return new Config(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         }
 
         private static void range(String name, int v, int lo, int hi) {
@@ -109,7 +136,7 @@ public final class EbmFamily implements ModelFamily<EbmFamily.Config> {
 
     @Override
     public String description() {
-        return "Deep energy-based model (MLP energy) trained by Langevin maximum likelihood with a replay buffer or by"
+        return "Deep energy-based model (MLP energy, or conv for images) trained by Langevin maximum likelihood with a replay buffer or by"
                 + " denoising score matching";
     }
 

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.genbench.api.DataInfo;
+import org.genbench.api.Dequantization;
 import org.genbench.api.Energy;
 import org.genbench.api.GradientTrainable;
 import org.genbench.api.Model;
@@ -64,8 +65,19 @@ class EbmModel implements Model, Energy, Score, GradientTrainable, Persistent {
             throw new IllegalArgumentException("bufferSize times the data's " + d + " values per example must stay below "
                     + Integer.MAX_VALUE / 2 + "; bufferSize was " + buffer);
         }
-        this.net = new EbmNet(d, config.hidden(), config.depth(), buffer, config.initLow(), config.initHigh(), dtype,
-                rng);
+        if (config.network().equals(EbmFamily.CONV)) {
+            long[] shape = data.sampleShape();
+            if (shape.length != 3 || shape[1] < 2 || shape[2] < 2) {
+                throw new IllegalArgumentException("network 'conv' needs images shaped [channels, height, width];"
+                        + " dataset '" + data.name() + "' has sample shape " + Arrays.toString(shape)
+                        + " (use network 'mlp')");
+            }
+            this.net = new EbmNet(new int[] {(int) shape[0], (int) shape[1], (int) shape[2]}, config.channels(),
+                    config.hidden(), buffer, config.initLow(), config.initHigh(), dtype, rng);
+        } else {
+            this.net = new EbmNet(d, config.hidden(), config.depth(), buffer, config.initLow(), config.initHigh(),
+                    dtype, rng);
+        }
         this.training = new TrainingState(net);
     }
 
@@ -125,7 +137,8 @@ class EbmModel implements Model, Energy, Score, GradientTrainable, Persistent {
      * One Adam step. {@code langevin}: the step's chains (a restart from noise with probability reinit, else a
      * buffer slot's state) take langevinSteps Langevin steps, go back to their slots, and the loss is
      * mean E(x) - mean E(chains) + alpha (mean E(x)^2 + mean E(chains)^2). {@code dsm}: the loss is
-     * 0.5 mean ||sigma dE/dx(x + sigma eps) - eps||^2. The regularizer weight of the step is not used.
+     * 0.5 mean ||sigma dE/dx(x + sigma eps) - eps||^2. On data that declares a dequantization, x is the batch
+     * dequantized with fresh noise. The regularizer weight of the step is not used.
      */
     @Override
     public Map<String, Double> trainStep(Batch batch, Step step, Rng rng) {
@@ -136,19 +149,25 @@ class EbmModel implements Model, Energy, Score, GradientTrainable, Persistent {
             throw new IllegalArgumentException("an empty batch");
         }
         Map<String, Double> out;
-        if (config.objective().equals(EbmFamily.LANGEVIN)) {
-            double[] negatives = negatives(n, rng);
-            try (Graph g = Graph.record()) {
-                NdArray loss = contrastiveLoss(rows(batch.x()), array(negatives, n));
-                loss.backward();
-                out = lastValues;
-            }
-        } else {
-            try (Graph g = Graph.record()) {
-                NdArray x = rows(batch.x());
-                NdArray loss = dsmLoss(x, NdArray.randn(rng.split("dsm"), dtype, 1.0, n, d));
-                loss.backward();
-                out = lastValues;
+        // Discrete data that declares a dequantization (binarized images as two levels) is modelled as the density
+        // of x' = (level + u) / levels: each step sees fresh noise u.
+        Dequantization dq = data.dequantization();
+        try (Tensor dequantized = dq == null ? null : dq.dequantize(batch.x(), rng.split("dequantize"),
+                batch.x().allocator())) {
+            Tensor x = dq == null ? batch.x() : dequantized;
+            if (config.objective().equals(EbmFamily.LANGEVIN)) {
+                double[] negatives = negatives(n, rng);
+                try (Graph g = Graph.record()) {
+                    NdArray loss = contrastiveLoss(rows(x), array(negatives, n));
+                    loss.backward();
+                    out = lastValues;
+                }
+            } else {
+                try (Graph g = Graph.record()) {
+                    NdArray loss = dsmLoss(rows(x), NdArray.randn(rng.split("dsm"), dtype, 1.0, n, d));
+                    loss.backward();
+                    out = lastValues;
+                }
             }
         }
         training.apply(step);

@@ -103,6 +103,49 @@ class EbmModelTest {
         GradCheck.assertClose(GradCheck.check(m.net.parameters(), List.of(), in -> m.dsmLoss(x, eps), 3, 1e-5, 5), 1e-6);
     }
 
+    /**
+     * The conv energy's dE/dx (nn's autograd by the input, through three strided convolutions) against central
+     * differences of its energy, and its Langevin objective's weight gradient against finite differences.
+     */
+    @Test
+    void theConvEnergysInputGradientMatchesFiniteDifferencesAndItsLossPassesGradientChecks() {
+        EbmModel m = new EbmModel(new EbmFamily.Config("langevin", 8, null, null, null, null, 4, null, 0.0, 1.0, 0.3,
+                null, "conv", 3), new DataInfo("img", new long[] {1, 6, 6}, DataInfo.CONTINUOUS, 0, null), new Rng(3),
+                org.genbench.nn.DType.F64);
+        Rng r = new Rng(4);
+        int n = 3;
+        int d = 36;
+        double[] xv = new double[n * d];
+        for (int i = 0; i < xv.length; i++) {
+            xv[i] = r.nextDouble();
+        }
+        double[] grad;
+        try (Scope s = Scope.open()) {
+            grad = m.net.inputGradient(NdArray.wrap(xv, n, d)).toDoubleArray();
+        }
+        double h = 1e-5;
+        double worst = 0;
+        for (int k = 0; k < xv.length; k += 5) {
+            double[] plus = xv.clone();
+            double[] minus = xv.clone();
+            plus[k] += h;
+            minus[k] -= h;
+            double ep;
+            double em;
+            try (Scope s = Scope.open(); Scope ng = Scope.noGrad()) {
+                ep = m.net.energy(NdArray.wrap(plus, n, d)).toDoubleArray()[k / d];
+                em = m.net.energy(NdArray.wrap(minus, n, d)).toDoubleArray()[k / d];
+            }
+            worst = Math.max(worst, Math.abs((ep - em) / (2 * h) - grad[k]));
+        }
+        assertTrue(worst < 1e-7, "dE/dx vs central differences: " + worst);
+        assertTrue(java.util.Arrays.stream(grad).map(Math::abs).max().orElseThrow() > 1e-4, "a gradient that is not 0");
+        NdArray x = NdArray.wrap(xv, n, d);
+        NdArray neg = NdArray.wrap(eightGaussiansLike(n * d, new Rng(5)), n, d);
+        GradCheck.assertClose(GradCheck.check(m.net.parameters(), List.of(), in -> m.contrastiveLoss(x, neg), 3, 1e-5, 5),
+                1e-6);
+    }
+
     private static double[] eightGaussiansLike(int n, Rng rng) {
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
@@ -280,10 +323,18 @@ class EbmModelTest {
     @Test
     void settingsAreCheckedByName() {
         for (String field : List.of("objective", "hidden", "depth", "langevinSteps", "stepSize", "noiseScale",
-                "bufferSize", "reinit", "initLow", "alpha", "sigma")) {
+                "bufferSize", "reinit", "initLow", "alpha", "sigma", "network", "channels")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> config(field));
             assertTrue(e.getMessage().startsWith(field), field + ": " + e.getMessage());
         }
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new EbmFamily.Config("dsm", null, null, null,
+                null, null, null, null, null, null, null, null, "conv", null)).getMessage()
+                .startsWith("network 'conv' needs objective 'langevin'"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new EbmModel(
+                new EbmFamily.Config(null, null, null, null, null, null, null, null, null, null, null, null, "conv",
+                        null), new DataInfo("v", new long[] {2}, DataInfo.CONTINUOUS, 0, null), new Rng(1)));
+        assertEquals("network 'conv' needs images shaped [channels, height, width]; dataset 'v' has sample shape [2]"
+                + " (use network 'mlp')", e.getMessage());
     }
 
     private static EbmFamily.Config config(String field) {
@@ -298,6 +349,8 @@ class EbmModelTest {
                 case "reinit" -> new EbmFamily.Config(null, null, null, null, null, null, null, 1.5, null, null, null, null);
                 case "initLow" -> new EbmFamily.Config(null, null, null, null, null, null, null, null, 5.0, null, null, null);
                 case "alpha" -> new EbmFamily.Config(null, null, null, null, null, null, null, null, null, null, -1.0, null);
+                case "network" -> new EbmFamily.Config(null, null, null, null, null, null, null, null, null, null, null, null, "resnet", null);
+                case "channels" -> new EbmFamily.Config(null, null, null, null, null, null, null, null, null, null, null, null, "conv", 0);
             default -> new EbmFamily.Config(null, null, null, null, null, null, null, null, null, null, null, 0.0);
         };
     }

@@ -32,7 +32,9 @@ public final class MadeFamily implements ModelFamily<MadeFamily.Config> {
      * @param masks        connectivities trained, 1..1024 (default 1: the natural order); above 1, each is a random
      *                     order with random hidden degrees, fixed by the model's seed, and each step uses one
      * @param ensemble     masks averaged in the test density and drawn from when sampling, 1..masks (default all)
-     * @param components   Gaussians per conditional for real-valued data, 1..64 (default 1); ignored for binary data
+     * @param components   Gaussians per conditional for real-valued data, 1..64 (default 1); ignored for binary data.
+     *                     Real-valued conditionals are placed on the first training batch (each dimension's mean
+     *                     and sd, or its quantiles for a mixture)
      */
     public record Config(Integer hidden, Integer hiddenLayers, String activation, Integer masks, Integer ensemble,
                          Integer components) {

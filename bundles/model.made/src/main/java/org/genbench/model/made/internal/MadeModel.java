@@ -6,7 +6,9 @@ import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.genbench.api.Autoregressive;
 import org.genbench.api.DataInfo;
+import org.genbench.api.GradientTrainable.Step;
 import org.genbench.api.Rng;
+import org.genbench.api.tensor.Batch;
 import org.genbench.api.tensor.Tensor;
 import org.genbench.density.DensityModel;
 import org.genbench.density.ModelSpace;
@@ -75,6 +77,72 @@ final class MadeModel extends DensityModel implements Autoregressive {
     protected void afterLoad() {
         connected = -1; // the loaded buffers hold whichever mask was current when saved
         connect(0);
+    }
+
+    /**
+     * Before the first step on real-valued data, {@link #initializeConditionals} places the conditionals on the
+     * first batch; a resumed run (steps taken above 0) keeps its trained weights.
+     */
+    @Override
+    public Map<String, Double> trainStep(Batch batch, Step step, Rng rng) {
+        if (!binary && stepsTaken() == 0 && batch.size() > 0) {
+            try (Scope s = Scope.open(); Scope ng = Scope.noGrad()) {
+                initializeConditionals(space.training(batch.x(), rng.split("initialize"), dtype).y());
+            }
+        }
+        return super.trainStep(batch, step, rng);
+    }
+
+    /**
+     * Data-initialized conditionals: the output layer's biases of each dimension d set from the batch's values of
+     * y_d, so that the Gaussian starts at their mean and standard deviation, and the c mixture components at their
+     * (j + 1/2)/c quantiles, j = 0..c-1, with equal weights and scale sd min(1, 2/c). The output of the
+     * dimension drawn first is its bias alone (no input reaches it), and Adam moves a parameter by about the
+     * learning rate per step: from a zero start, 3000 steps at 1e-3 with a cosine schedule move the first
+     * dimension's means by at most about 1.5, short of two moons' x range of [-3, 3] (the marginal's gap was
+     * 0.13 of the toy's 0.15 nats before this).
+     */
+    void initializeConditionals(NdArray y) {
+        int n = y.dim(0);
+        int d = dimension;
+        NdArray bias = made.parameters().get(config.hiddenLayers() + ".bias");
+        if (bias == null || bias.size() != k * d) {
+            throw new IllegalStateException("MADE's output bias is missing or not " + k * d + " wide");
+        }
+        int c = k == 2 ? 1 : config.components();
+        double[] v = new double[n];
+        for (int dim = 0; dim < d; dim++) {
+            double sum = 0;
+            for (int r = 0; r < n; r++) {
+                v[r] = y.getFlat(r * d + dim);
+                sum += v[r];
+            }
+            double mean = sum / n;
+            double sq = 0;
+            for (int r = 0; r < n; r++) {
+                sq += (v[r] - mean) * (v[r] - mean);
+            }
+            double sd = Math.max(Math.sqrt(sq / Math.max(1, n - 1)), 1e-3);
+            if (k == 2) {
+                bias.setFlat(dim, mean);
+                bias.setFlat(d + dim, Math.log(sd));
+                continue;
+            }
+            java.util.Arrays.sort(v);
+            for (int j = 0; j < c; j++) {
+                bias.setFlat(j * d + dim, 0);
+                bias.setFlat((c + j) * d + dim, quantile(v, (j + 0.5) / c));
+                bias.setFlat((2 * c + j) * d + dim, Math.log(sd * Math.min(1.0, 2.0 / c)));
+            }
+        }
+    }
+
+    /** The p-quantile of sorted values, linear between order statistics. */
+    static double quantile(double[] sorted, double p) {
+        double pos = p * (sorted.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(lo + 1, sorted.length - 1);
+        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
     }
 
     @Override

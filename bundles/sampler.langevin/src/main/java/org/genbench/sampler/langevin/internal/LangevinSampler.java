@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.genbench.api.DataInfo;
+import org.genbench.api.Dequantization;
 import org.genbench.api.DirectSampling;
 import org.genbench.api.Energy;
 import org.genbench.api.Metric;
@@ -212,10 +213,15 @@ public final class LangevinSampler implements Sampler<LangevinSampler.Config> {
             }
         }
         double[] out = stored == draws ? kept : shorter(kept, m, draws, stored, d);
-        Tensor samples = Tensor.of(context.allocator(), DType.FLOAT64, out, shape((long) m * stored, sampleShape));
+        // The diagnostics see the chains' continuous states; the samples are data: on dequantized discrete data the
+        // model's P(levels) is the integral of its density over each cell, so quantizing x' ~ p gives exact draws of
+        // it (floor(levels x'), clipped to the levels).
+        Dequantization dq = info.dequantization();
+        double[] values = dq == null ? out : quantized(out, dq.levels());
+        Tensor samples = Tensor.of(context.allocator(), DType.FLOAT64, values, shape((long) m * stored, sampleShape));
         try {
             List<Metric> diagnostics = diagnostics(out, m, stored, d, config, model instanceof DirectSampling,
-                    energy.isPresent() ? "Energy" : "Score", stored < draws);
+                    energy.isPresent() ? "Energy" : "Score", stored < draws, dq);
             if (plane && energy.isPresent()) {
                 picture(trace, out, energy.get(), info, context);
             }
@@ -226,7 +232,24 @@ public final class LangevinSampler implements Sampler<LangevinSampler.Config> {
         }
     }
 
+    /** floor(levels x), clipped to 0..levels-1. */
+    static double[] quantized(double[] x, int levels) {
+        double[] q = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            q[i] = Math.max(0, Math.min(levels - 1, Math.floor(levels * x[i])));
+        }
+        return q;
+    }
+
     private static double[] initial(Model model, int m, int d, Config config, Rng rng, RunContext context) {
+        if (model.data().dequantization() != null) {
+            // dequantized discrete data lives in [0, 1)^d
+            double[] x = new double[m * d];
+            for (int k = 0; k < x.length; k++) {
+                x[k] = rng.nextDouble();
+            }
+            return x;
+        }
         if (model instanceof DirectSampling direct) {
             try (Tensor t = direct.sample(m, rng, context.allocator())) {
                 if (t.size() != (long) m * d) {
@@ -266,7 +289,7 @@ public final class LangevinSampler implements Sampler<LangevinSampler.Config> {
     }
 
     private List<Metric> diagnostics(double[] x, int m, int kept, int d, Config config, boolean fromModel,
-            String source, boolean cancelled) {
+            String source, boolean cancelled, Dequantization dq) {
         Map<String, Object> protocol = new LinkedHashMap<>();
         protocol.put("sampler", NAME);
         protocol.put("chains", m);
@@ -278,7 +301,12 @@ public final class LangevinSampler implements Sampler<LangevinSampler.Config> {
                 : "polynomial: eps (1 + t / " + config.decaySteps() + ")^-" + config.gamma());
         protocol.put("noise_scale", config.noiseScale() + " to " + config.finalNoiseScale());
         protocol.put("target", source);
-        protocol.put("init", fromModel ? "DirectSampling" : "gaussian(initScale=" + config.initScale() + ")");
+        protocol.put("init", dq != null ? "uniform on [0, 1)^d (the dequantized data's space)" : fromModel
+                ? "DirectSampling" : "gaussian(initScale=" + config.initScale() + ")");
+        if (dq != null) {
+            protocol.put("samples", "quantized: floor(" + dq.levels() + " x') clipped to 0.." + (dq.levels() - 1)
+                    + "; the diagnostics are on the continuous states x'");
+        }
         protocol.put("note", "unadjusted: the chains' distribution is biased by O(step size)");
         if (cancelled) {
             protocol.put("cancelled", true);

@@ -16,6 +16,7 @@ import org.genbench.api.Rng;
 import org.genbench.api.SampleResult;
 import org.genbench.stats.SampleDistances;
 import org.genbench.testing.TestRbm;
+import org.genbench.api.tensor.Tensor;
 import org.genbench.testing.TestRunContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -107,6 +108,57 @@ class LangevinSamplerTest {
         assertEquals(1.0, c.noise(0, 11), 0);
         assertEquals(0.0, c.noise(10, 11), 1e-15);
         assertEquals(0.5, c.noise(5, 11), 1e-15);
+    }
+
+    /**
+     * A density on dequantized two-level data: independent N(mu_i, 0.15^2) per value, mu = 0.8 (mostly level 1) or
+     * 0.35 (mostly level 0). The samples are levels, floor(2 x'), with P(level 1) = P(x' >= 0.5) = Phi((mu - 0.5) /
+     * 0.15): 0.977 and 0.159.
+     */
+    @Test
+    void onDequantizedTwoLevelDataTheSamplesAreTheLevelsOfTheChains() {
+        double[] mu = {0.8, 0.35};
+        double s2 = 0.15 * 0.15;
+        org.genbench.api.DataInfo info = new org.genbench.api.DataInfo("two-levels", new long[] {2},
+                org.genbench.api.DataInfo.DISCRETE, 0, null, new org.genbench.api.Dequantization(2, 0));
+        class Gaussian implements org.genbench.api.Model, org.genbench.api.Energy {
+            public org.genbench.api.DataInfo data() {
+                return info;
+            }
+
+            public long parameterCount() {
+                return 0;
+            }
+
+            public Tensor energy(Tensor x) {
+                double[] v = x.toDoubleArray();
+                double[] e = new double[v.length / 2];
+                for (int i = 0; i < v.length; i++) {
+                    e[i / 2] += (v[i] - mu[i % 2]) * (v[i] - mu[i % 2]) / (2 * s2);
+                }
+                return Tensor.ofDoubles(x.allocator(), e, e.length);
+            }
+
+            public Tensor energyGradient(Tensor x) {
+                double[] v = x.toDoubleArray();
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (v[i] - mu[i % 2]) / s2;
+                }
+                return Tensor.ofDoubles(x.allocator(), v, x.shape());
+            }
+        }
+        try (SampleResult r = langevin.sample(new Gaussian(), new LangevinSampler.Config(8, 1000, 200, 2, 0.002, null,
+                null, null, null, null, null, false), new TestRunContext(5, allocator))) {
+            double[] x = r.samples().toDoubleArray();
+            double[] ones = new double[2];
+            for (int i = 0; i < x.length; i++) {
+                assertTrue(x[i] == 0 || x[i] == 1, "a level: " + x[i]);
+                ones[i % 2] += x[i] / (x.length / 2);
+            }
+            assertEquals(0.977, ones[0], 0.02);
+            assertEquals(0.159, ones[1], 0.04);
+            assertTrue(r.diagnostics().get(0).protocol().get("init").toString().startsWith("uniform"));
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.ArrowBuf;
+import org.genbench.api.Dequantization;
 import org.genbench.api.DirectSampling;
 import org.genbench.api.Metric;
 import org.genbench.api.Model;
@@ -44,9 +45,12 @@ final class ChainRunner {
         for (int c = 0; c < chains; c++) {
             chainRngs[c] = rng.split(c);
         }
-        boolean fromModel = model instanceof DirectSampling;
-        double[] initial = fromModel
-                ? initialFromModel((DirectSampling) model, chains, dim, rng.split("init"), context)
+        // Dequantized discrete data: the chains move in x' in [0, 1)^d, start uniform there, and the samples are the
+        // levels floor(L x'), exact draws of the model's P(levels) (its density integrated over each cell).
+        Dequantization dq = model.data().dequantization();
+        boolean fromModel = dq == null && model instanceof DirectSampling;
+        double[] initial = dq != null ? initialUniform(chainRngs, dim)
+                : fromModel ? initialFromModel((DirectSampling) model, chains, dim, rng.split("init"), context)
                 : initialGaussian(chainRngs, dim);
         Kernel kernel = kernels.create(target, initial, chainRngs);
 
@@ -100,14 +104,32 @@ final class ChainRunner {
             if (kept < draws) {
                 samples = firstDraws(samples, chains, draws, kept, dim, context);
             }
-            String init = fromModel ? "DirectSampling" : "gaussian(initScale=" + settings.initScale() + ")";
+            String init = dq != null ? "uniform on [0, 1)^d (the dequantized data's space); samples quantized:"
+                    + " floor(" + dq.levels() + " x'), the diagnostics on x'"
+                    : fromModel ? "DirectSampling" : "gaussian(initScale=" + settings.initScale() + ")";
             List<Metric> diagnostics = diagnostics(samples, chains, kept, dim, acceptedCount, postWarmup, step,
                     target.source(), init, kept < draws);
+            if (dq != null) {
+                for (long i = 0; i < samples.size(); i++) {
+                    samples.setDouble(i, Math.max(0, Math.min(dq.levels() - 1,
+                            Math.floor(dq.levels() * samples.getDouble(i)))));
+                }
+            }
             return new SampleResult(samples, chains, diagnostics);
         } catch (RuntimeException | Error e) {
             samples.close();
             throw e;
         }
+    }
+
+    private static double[] initialUniform(Rng[] chainRngs, int dim) {
+        double[] x = new double[chainRngs.length * dim];
+        for (int c = 0; c < chainRngs.length; c++) {
+            for (int i = 0; i < dim; i++) {
+                x[c * dim + i] = chainRngs[c].nextDouble();
+            }
+        }
+        return x;
     }
 
     private double[] initialGaussian(Rng[] chainRngs, int dim) {

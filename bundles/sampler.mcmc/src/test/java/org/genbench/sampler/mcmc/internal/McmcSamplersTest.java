@@ -248,6 +248,55 @@ class McmcSamplersTest {
         }
     }
 
+    /**
+     * MALA on a density of dequantized two-level data, independent N(mu_i, 0.15^2) per value: the samples are the
+     * levels floor(2 x'), with P(level 1) = Phi((mu - 0.5) / 0.15): 0.977 for mu = 0.8, 0.159 for mu = 0.35.
+     */
+    @Test
+    void onDequantizedTwoLevelDataTheSamplesAreLevels() {
+        double[] mu = {0.8, 0.35};
+        double s2 = 0.15 * 0.15;
+        DataInfo info = new DataInfo("two-levels", new long[] {2}, DataInfo.DISCRETE, 0, null,
+                new org.genbench.api.Dequantization(2, 0));
+        class Gaussian implements Model, Energy {
+            public DataInfo data() {
+                return info;
+            }
+
+            public long parameterCount() {
+                return 0;
+            }
+
+            public Tensor energy(Tensor x) {
+                double[] v = x.toDoubleArray();
+                double[] e = new double[v.length / 2];
+                for (int i = 0; i < v.length; i++) {
+                    e[i / 2] += (v[i] - mu[i % 2]) * (v[i] - mu[i % 2]) / (2 * s2);
+                }
+                return Tensor.ofDoubles(x.allocator(), e, e.length);
+            }
+
+            public Tensor energyGradient(Tensor x) {
+                double[] v = x.toDoubleArray();
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (v[i] - mu[i % 2]) / s2;
+                }
+                return Tensor.ofDoubles(x.allocator(), v, x.shape());
+            }
+        }
+        try (SampleResult r = new MalaSampler().sample(new Gaussian(), new MalaSampler.Config(8, 1000, 300, 2, null,
+                null, null), new TestRunContext(SEED, allocator))) {
+            double[] x = r.samples().toDoubleArray();
+            double[] ones = new double[2];
+            for (int i = 0; i < x.length; i++) {
+                assertTrue(x[i] == 0 || x[i] == 1, "a level: " + x[i]);
+                ones[i % 2] += x[i] / (x.length / 2);
+            }
+            assertEquals(0.977, ones[0], 0.02);
+            assertEquals(0.159, ones[1], 0.04);
+        }
+    }
+
     @Test
     void thinningKeepsEveryThinthDrawOfTheSameChain() {
         try (SampleResult all = run("mala", new GaussianMixture2d(), 2, 300, 50, 1, new TestRunContext(8, allocator));
