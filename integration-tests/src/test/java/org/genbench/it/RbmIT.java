@@ -2,7 +2,6 @@ package org.genbench.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.DataInputStream;
@@ -11,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
+import org.genbench.testing.Required;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,7 +124,7 @@ class RbmIT {
 
     @Test
     void anRbmAndADbnOnFashionMnistBeatIndependentPixels() throws Exception {
-        assumeTrue(Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist")), "needs dataset-fashion-mnist");
+        Required.fashionMnist();
         double baseline = independentBernoulliBaseline();
         Path rbmSpec = host.spec("rbm-fm-it", IMAGES.formatted("rbm-fm-it", "{ \"type\": \"rbm\", \"config\": { \"hidden\": 64 } }",
                 "{ \"type\": \"gibbs\", \"config\": { \"chains\": 4, \"draws\": 50, \"warmup\": 100 } }",

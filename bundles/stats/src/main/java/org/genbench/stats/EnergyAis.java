@@ -99,6 +99,157 @@ public final class EnergyAis {
         return new AisResult(summary[0], summary[1], summary[2], (double) accepted / proposed, baseName, kernel, s, w);
     }
 
+    /**
+     * log Z of exp(-E) as a density on the unit cube [0, 1)^d only (E = +infinity outside: the support of a density
+     * on dequantized data, {@code x' = (level + u) / levels}). The base is a product of per-value histograms with
+     * {@code levels} equal bins on [0, 1), bin probabilities the data's frequencies (add-one smoothed), normalized
+     * on the cube; the step is a random walk reflected at the cube's faces (the reflected Gaussian proposal is
+     * symmetric, so Metropolis with ratio f_t(y) / f_t(x) leaves every f_t exactly invariant and no state ever
+     * leaves the cube), scaled per value by the base's standard deviation and tuned between distributions toward
+     * acceptance {@value #TARGET_ACCEPTANCE_RW}.
+     *
+     * @param data rows in [0, 1)^d (the data dequantized) the base is fitted to
+     * @param levels bins per value, 2..65536 (the data's levels)
+     */
+    public AisResult logPartitionOnCube(Tensor data, int levels, AisSettings s, Rng rng, BooleanSupplier cancelled) {
+        if (levels < 2 || levels > 65536) {
+            throw new IllegalArgumentException("levels must be in 2..65536, was " + levels);
+        }
+        int k = s.chains();
+        double[] w = new double[k];
+        double[] x = new double[k * dim];
+        CubeBase base = CubeBase.fit(data, dim, levels);
+        for (int c = 0; c < k; c++) {
+            base.sample(x, c * dim, rng);
+        }
+        double[] e = energies(x, k);
+        double step = INITIAL_STEP;
+        long accepted = 0;
+        long proposed = 0;
+        double previous = 0;
+        double[] proposal = new double[x.length];
+        for (int t = 1; t <= s.distributions(); t++) {
+            if (cancelled.getAsBoolean()) {
+                throw new CancellationException("AIS cancelled at intermediate distribution " + t + " of "
+                        + s.distributions());
+            }
+            double b = s.beta(t);
+            for (int c = 0; c < k; c++) {
+                w[c] += (b - previous) * (-e[c] - base.logDensity(x, c * dim));
+            }
+            previous = b;
+            for (int i = 0; i < x.length; i++) {
+                proposal[i] = reflect(x[i] + step * base.sd[i % dim] * rng.nextGaussian());
+            }
+            double[] ep = energies(proposal, k);
+            int acc = 0;
+            for (int c = 0; c < k; c++) {
+                int o = c * dim;
+                double logRatio = (1 - b) * (base.logDensity(proposal, o) - base.logDensity(x, o)) - b * (ep[c] - e[c]);
+                if (!Double.isNaN(logRatio) && Math.log(rng.nextDouble()) < logRatio) {
+                    System.arraycopy(proposal, o, x, o, dim);
+                    e[c] = ep[c];
+                    acc++;
+                }
+            }
+            accepted += acc;
+            proposed += k;
+            double rate = (double) acc / k;
+            step = Math.min(10, Math.max(1e-4, step * Math.exp(rate - TARGET_ACCEPTANCE_RW)));
+        }
+        double[] summary = AisResult.summarize(w);
+        return new AisResult(summary[0], summary[1], summary[2], (double) accepted / proposed,
+                "on [0, 1)^d: factorized histogram, " + levels + " bins per value, data frequencies (add-one smoothed)",
+                "random-walk Metropolis reflected at the faces of [0, 1)^d, scaled by the base's standard deviations,"
+                        + " one step per distribution, step size tuned between distributions toward acceptance "
+                        + TARGET_ACCEPTANCE_RW, s, w);
+    }
+
+    static final double TARGET_ACCEPTANCE_RW = 0.234;
+
+    /** v folded into [0, 1) by reflection at 0 and 1 (1 itself, of probability zero, maps just below 1). */
+    public static double reflect(double v) {
+        double r = v - 2 * Math.floor(v / 2);
+        if (r > 1) {
+            r = 2 - r;
+        }
+        return r < 1 ? r : Math.nextDown(1.0);
+    }
+
+    /** A product of per-value histograms with equal bins on [0, 1). */
+    private static final class CubeBase {
+        final int levels;
+        final double[] logDensity; // [dim * levels]: log (levels * P(bin))
+        final double[] cumulative; // [dim * levels]
+        final double[] sd;
+
+        private CubeBase(int levels, double[] logDensity, double[] cumulative, double[] sd) {
+            this.levels = levels;
+            this.logDensity = logDensity;
+            this.cumulative = cumulative;
+            this.sd = sd;
+        }
+
+        static CubeBase fit(Tensor data, int dim, int levels) {
+            long n = data.rows();
+            double[] count = new double[dim * levels];
+            for (long r = 0; r < n; r++) {
+                for (int j = 0; j < dim; j++) {
+                    double v = data.getDouble(r * dim + j);
+                    if (!(v >= 0 && v < 1)) {
+                        throw new IllegalArgumentException("data for an AIS base on [0, 1)^d must lie in [0, 1); value "
+                                + (r * dim + j) + " is " + v);
+                    }
+                    count[j * levels + Math.min(levels - 1, (int) Math.floor(v * levels))]++;
+                }
+            }
+            double[] logDensity = new double[dim * levels];
+            double[] cumulative = new double[dim * levels];
+            double[] sd = new double[dim];
+            for (int j = 0; j < dim; j++) {
+                double acc = 0;
+                double mean = 0;
+                double second = 0;
+                for (int l = 0; l < levels; l++) {
+                    double p = (count[j * levels + l] + 1) / (n + levels);
+                    logDensity[j * levels + l] = Math.log(levels * p);
+                    acc += p;
+                    cumulative[j * levels + l] = acc;
+                    // a uniform on [l / L, (l + 1) / L): mean (l + 1/2) / L, second moment ((l + 1)^3 - l^3) / (3 L^2)
+                    mean += p * (l + 0.5) / levels;
+                    second += p * ((double) (l + 1) * (l + 1) * (l + 1) - (double) l * l * l) / (3.0 * levels * levels);
+                }
+                sd[j] = Math.sqrt(Math.max(second - mean * mean, 1e-12));
+            }
+            return new CubeBase(levels, logDensity, cumulative, sd);
+        }
+
+        void sample(double[] x, int offset, Rng rng) {
+            int dim = sd.length;
+            for (int j = 0; j < dim; j++) {
+                double u = rng.nextDouble();
+                int l = 0;
+                while (l < levels - 1 && u >= cumulative[j * levels + l]) {
+                    l++;
+                }
+                x[offset + j] = Math.min((l + rng.nextDouble()) / levels, Math.nextDown(1.0));
+            }
+        }
+
+        double logDensity(double[] x, int offset) {
+            int dim = sd.length;
+            double s = 0;
+            for (int j = 0; j < dim; j++) {
+                double v = x[offset + j];
+                if (!(v >= 0 && v < 1)) {
+                    return Double.NEGATIVE_INFINITY;
+                }
+                s += logDensity[j * levels + Math.min(levels - 1, (int) Math.floor(v * levels))];
+            }
+            return s;
+        }
+    }
+
     private int flipStep(double[] x, double[] e, Base base, double b, Rng rng) {
         int k = e.length;
         double[] proposal = x.clone();

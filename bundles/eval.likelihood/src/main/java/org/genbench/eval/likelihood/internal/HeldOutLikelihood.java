@@ -327,7 +327,14 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
             // The energy is defined where the model sees data: on dequantized values when the data is dequantized,
             // so the base is fitted to the reference dequantized as the model saw it (cell middles alone would give
             // a pixel that is always 0 no spread, where the model's x' spreads over [0, 1 / levels)).
-            if (dequantize) {
+            if (dequantize && !dq.hasLogit()) {
+                // A density on dequantized data is a density on [0, 1)^d (Dequantization's convention): E = +infinity
+                // outside, so log Z is the integral over the cube, from a base on the cube with moves that stay in it.
+                try (Tensor xq = dq.dequantize(reference, context.rng().split("ais-base"), context.allocator())) {
+                    r = new EnergyAis(energy, sampleShape, type, context.allocator()).logPartitionOnCube(xq,
+                            dq.levels(), settings, rng, context::isCancelled);
+                }
+            } else if (dequantize) {
                 try (Tensor xq = dq.dequantize(reference, context.rng().split("ais-base"), context.allocator())) {
                     r = new EnergyAis(energy, sampleShape, type, context.allocator()).logPartition(xq, v -> v, binary,
                             settings, rng, context::isCancelled);
@@ -339,7 +346,8 @@ public final class HeldOutLikelihood implements Evaluator<HeldOutLikelihood.Conf
         }
         Map<String, Object> protocol = r.protocol();
         String label = "ais(distributions=" + settings.distributions() + ", chains=" + settings.chains() + ", schedule="
-                + settings.schedule() + ", kernel=" + (gibbs.isPresent() && !dequantize ? "block-gibbs" : "metropolis")
+                + settings.schedule() + ", kernel=" + (gibbs.isPresent() && !dequantize ? "block-gibbs"
+                        : dequantize && !dq.hasLogit() ? "reflected random-walk metropolis on [0, 1)^d" : "metropolis")
                 + ")";
         return new Estimator() {
             public Tensor score(Tensor batch) {

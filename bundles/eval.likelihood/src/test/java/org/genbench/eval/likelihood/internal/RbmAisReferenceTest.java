@@ -2,7 +2,6 @@ package org.genbench.eval.likelihood.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -17,6 +16,7 @@ import java.util.zip.GZIPInputStream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.genbench.api.BlockGibbs;
+import org.genbench.testing.Required;
 import org.genbench.api.DataInfo;
 import org.genbench.api.Energy;
 import org.genbench.api.InMemoryDataset;
@@ -125,7 +125,7 @@ class RbmAisReferenceTest {
 
     @Test
     void aisOnA784By20RbmAgreesWithTheExactLogZAndItsStandardErrorIsHonest() throws IOException {
-        assumeTrue(Files.isDirectory(DIR), "needs Debian's dataset-fashion-mnist");
+        Required.fashionMnist();
         DataInfo info = new DataInfo("fashion-mnist/threshold", new long[] {1, 28, 28}, DataInfo.BINARY, 10, null);
         Model rbm = new RbmFamily().create(new RbmFamily.Config(20, null, null, null, null), info, new Rng(1));
         try (InMemoryDataset data = new InMemoryDataset(info, Map.of(

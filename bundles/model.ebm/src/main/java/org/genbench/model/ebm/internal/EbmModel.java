@@ -65,6 +65,13 @@ class EbmModel implements Model, Energy, Score, GradientTrainable, Persistent {
             throw new IllegalArgumentException("bufferSize times the data's " + d + " values per example must stay below "
                     + Integer.MAX_VALUE / 2 + "; bufferSize was " + buffer);
         }
+        Dequantization dq = data.dequantization();
+        if (dq != null && !dq.hasLogit() && config.objective().equals(EbmFamily.LANGEVIN)
+                && (config.initLow() < 0 || config.initHigh() > 1)) {
+            throw new IllegalArgumentException("on dequantized data the model is a density on [0, 1)^d, so its chains"
+                    + " must start there: initLow and initHigh must lie in [0, 1], were " + config.initLow() + " and "
+                    + config.initHigh() + " (dataset '" + data.name() + "' declares " + dq + ")");
+        }
         if (config.network().equals(EbmFamily.CONV)) {
             long[] shape = data.sampleShape();
             if (shape.length != 3 || shape[1] < 2 || shape[2] < 2) {
@@ -104,6 +111,19 @@ class EbmModel implements Model, Energy, Score, GradientTrainable, Persistent {
         double[] e;
         try (Scope s = Scope.open(); Scope ng = Scope.noGrad()) {
             e = net.energy(rows(x)).toDoubleArray();
+        }
+        if (onCube()) {
+            // On dequantized data the model is a density on [0, 1)^d: E = +infinity outside.
+            long rowSize = x.rowSize();
+            for (int r = 0; r < n; r++) {
+                for (long j = 0; j < rowSize; j++) {
+                    double v = x.getDouble(r * rowSize + j);
+                    if (!(v >= 0 && v < 1)) {
+                        e[r] = Double.POSITIVE_INFINITY;
+                        break;
+                    }
+                }
+            }
         }
         return Tensor.ofDoubles(x.allocator(), e, n);
     }
@@ -232,7 +252,17 @@ class EbmModel implements Model, Energy, Score, GradientTrainable, Persistent {
         return x;
     }
 
-    /** Unadjusted Langevin in place on x [n * d]: x - eps/2 dE/dx + scale sqrt(eps) xi, {@code steps} times. */
+    /** Whether the model is a density on [0, 1)^d: data that declares a dequantization without a logit transform. */
+    boolean onCube() {
+        Dequantization dq = data.dequantization();
+        return dq != null && !dq.hasLogit();
+    }
+
+    /**
+     * Unadjusted Langevin in place on x [n * d]: x - eps/2 dE/dx + scale sqrt(eps) xi, {@code steps} times; on the
+     * cube ({@link #onCube()}) each step is reflected at the faces of [0, 1)^d, so the chains stay where the density
+     * lives.
+     */
     void langevin(double[] x, int n, int steps, double eps, double scale, Rng rng) {
         double noise = scale * Math.sqrt(eps);
         for (int k = 0; k < steps; k++) {
@@ -240,10 +270,23 @@ class EbmModel implements Model, Energy, Score, GradientTrainable, Persistent {
             try (Scope s = Scope.open(); Scope ng = Scope.noGrad()) {
                 g = net.inputGradient(array(x, n)).toDoubleArray();
             }
+            boolean cube = onCube();
             for (int i = 0; i < x.length; i++) {
                 x[i] += -0.5 * eps * g[i] + noise * rng.nextGaussian();
+                if (cube) {
+                    x[i] = reflect(x[i]);
+                }
             }
         }
+    }
+
+    /** v folded into [0, 1) by reflection at 0 and 1 (1 itself, of probability zero, maps just below 1). */
+    static double reflect(double v) {
+        double r = v - 2 * Math.floor(v / 2);
+        if (r > 1) {
+            r = 2 - r;
+        }
+        return r < 1 ? r : Math.nextDown(1.0);
     }
 
     // ---- Persistent

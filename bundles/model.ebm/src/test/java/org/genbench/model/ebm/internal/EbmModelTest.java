@@ -320,6 +320,36 @@ class EbmModelTest {
         }
     }
 
+    /**
+     * On dequantized data the model is a density on [0, 1)^d: E = +infinity outside, the training chains are reflected
+     * at the faces (a strong drift would push them out), and chains that would start outside are refused by name.
+     */
+    @Test
+    void onDequantizedDataTheModelLivesOnTheCube() {
+        DataInfo cube = new DataInfo("two-levels", new long[] {3}, DataInfo.DISCRETE, 0, null,
+                new org.genbench.api.Dequantization(2, 0));
+        EbmModel m = new EbmModel(new EbmFamily.Config("langevin", 8, 2, 30, 0.5, 1.0, 16, 0.1, 0.0, 1.0, 0.1, null),
+                cube, new Rng(3));
+        try (Tensor x = Tensor.ofDoubles(allocator, new double[] {0.2, 0.5, 0.9, 0.2, 1.0, 0.9, -0.01, 0.5, 0.5}, 3, 3);
+             Tensor e = m.energy(x)) {
+            assertTrue(Double.isFinite(e.getDouble(0)));
+            assertEquals(Double.POSITIVE_INFINITY, e.getDouble(1));
+            assertEquals(Double.POSITIVE_INFINITY, e.getDouble(2));
+        }
+        double[] chains = m.negatives(16, new Rng(4));
+        for (double v : chains) {
+            assertTrue(v >= 0 && v < 1, "a chain left the cube: " + v);
+        }
+        // the same chains on continuous data: with step 0.5 and noise 1 they leave [0, 1)
+        EbmModel free = new EbmModel(new EbmFamily.Config("langevin", 8, 2, 30, 0.5, 1.0, 16, 0.1, 0.0, 1.0, 0.1,
+                null), new DataInfo("v", new long[] {3}, DataInfo.CONTINUOUS, 0, null), new Rng(3));
+        assertTrue(java.util.Arrays.stream(free.negatives(16, new Rng(4))).anyMatch(v -> v < 0 || v >= 1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new EbmModel(
+                new EbmFamily.Config("langevin", 8, 2, null, null, null, null, null, -4.0, 4.0, null, null), cube,
+                new Rng(1)));
+        assertTrue(e.getMessage().contains("initLow and initHigh must lie in [0, 1]"), e.getMessage());
+    }
+
     @Test
     void settingsAreCheckedByName() {
         for (String field : List.of("objective", "hidden", "depth", "langevinSteps", "stepSize", "noiseScale",

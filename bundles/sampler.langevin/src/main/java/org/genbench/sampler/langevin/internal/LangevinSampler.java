@@ -163,6 +163,10 @@ public final class LangevinSampler implements Sampler<LangevinSampler.Config> {
         long total = config.warmup() + (long) draws * config.thin();
         Rng rng = context.rng();
         double[] x = initial(model, m, d, config, rng.split("init"), context);
+        // On dequantized discrete data the model is a density on [0, 1)^d (E = +infinity outside): each step is
+        // reflected at the cube's faces, the standard way to keep Langevin chains in a box.
+        Dequantization cubeDq = info.dequantization();
+        boolean cube = cubeDq != null && !cubeDq.hasLogit();
         boolean plane = sampleShape.length == 1 && sampleShape[0] == 2 && config.pictures();
         int paths = Math.min(m, 4);
         int pathSteps = (int) Math.min(total, 150);
@@ -187,6 +191,9 @@ public final class LangevinSampler implements Sampler<LangevinSampler.Config> {
                 double sign = energy.isPresent() ? -1 : 1;
                 for (int k = 0; k < x.length; k++) {
                     x[k] += sign * eps * drift[k] + s * noise.nextGaussian();
+                    if (cube) {
+                        x[k] = reflect(x[k]);
+                    }
                 }
                 if (plane && t + 1 <= pathSteps) {
                     record(trace, x, (int) t + 1);
@@ -230,6 +237,15 @@ public final class LangevinSampler implements Sampler<LangevinSampler.Config> {
             samples.close();
             throw e;
         }
+    }
+
+    /** v folded into [0, 1) by reflection at 0 and 1 (1 itself, of probability zero, maps just below 1). */
+    static double reflect(double v) {
+        double r = v - 2 * Math.floor(v / 2);
+        if (r > 1) {
+            r = 2 - r;
+        }
+        return r < 1 ? r : Math.nextDown(1.0);
     }
 
     /** floor(levels x), clipped to 0..levels-1. */
@@ -301,6 +317,9 @@ public final class LangevinSampler implements Sampler<LangevinSampler.Config> {
                 : "polynomial: eps (1 + t / " + config.decaySteps() + ")^-" + config.gamma());
         protocol.put("noise_scale", config.noiseScale() + " to " + config.finalNoiseScale());
         protocol.put("target", source);
+        if (dq != null && !dq.hasLogit()) {
+            protocol.put("support", "[0, 1)^d: every step reflected at the faces");
+        }
         protocol.put("init", dq != null ? "uniform on [0, 1)^d (the dequantized data's space)" : fromModel
                 ? "DirectSampling" : "gaussian(initScale=" + config.initScale() + ")");
         if (dq != null) {

@@ -161,6 +161,56 @@ class LangevinSamplerTest {
         }
     }
 
+    /**
+     * On dequantized data the density lives on [0, 1)^d: a linear energy E = a . x is a product of truncated
+     * exponentials there, P(level 1) = P(x' >= 1/2) = (e^(-a/2) - e^(-a)) / (1 - e^(-a)): 0.1824 for a = 3, 0.7311
+     * for a = -2. Chains that left the cube would run off to -infinity or +infinity (levels 0 and 1 only).
+     */
+    @Test
+    void onDequantizedDataTheChainsStayInTheCube() {
+        double[] a = {3, -2};
+        org.genbench.api.DataInfo info = new org.genbench.api.DataInfo("two-levels", new long[] {2},
+                org.genbench.api.DataInfo.DISCRETE, 0, null, new org.genbench.api.Dequantization(2, 0));
+        class Linear implements org.genbench.api.Model, org.genbench.api.Energy {
+            public org.genbench.api.DataInfo data() {
+                return info;
+            }
+
+            public long parameterCount() {
+                return 0;
+            }
+
+            public Tensor energy(Tensor x) {
+                double[] v = x.toDoubleArray();
+                double[] e = new double[v.length / 2];
+                for (int i = 0; i < v.length; i++) {
+                    e[i / 2] += a[i % 2] * v[i];
+                }
+                return Tensor.ofDoubles(x.allocator(), e, e.length);
+            }
+
+            public Tensor energyGradient(Tensor x) {
+                double[] v = x.toDoubleArray();
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = a[i % 2];
+                }
+                return Tensor.ofDoubles(x.allocator(), v, x.shape());
+            }
+        }
+        try (SampleResult r = langevin.sample(new Linear(), new LangevinSampler.Config(64, 500, 300, 4, 0.005, null,
+                null, null, null, null, null, false), new TestRunContext(6, allocator))) {
+            double[] x = r.samples().toDoubleArray();
+            double[] ones = new double[2];
+            for (int i = 0; i < x.length; i++) {
+                ones[i % 2] += x[i] / (x.length / 2);
+            }
+            System.out.printf("langevin on the cube: P(level 1) %.4f, %.4f (exact 0.1824, 0.7311)%n", ones[0], ones[1]);
+            assertEquals(0.1824, ones[0], 0.03);
+            assertEquals(0.7311, ones[1], 0.03);
+            assertTrue(r.diagnostics().get(0).protocol().get("support").toString().startsWith("[0, 1)^d"));
+        }
+    }
+
     @Test
     void binaryModelsAndBadSettingsAreRefusedByName() {
         TestRbm binary = new TestRbm(3, 2, false, 1, 1, 1);

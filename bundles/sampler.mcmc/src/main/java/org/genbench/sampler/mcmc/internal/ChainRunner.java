@@ -105,7 +105,8 @@ final class ChainRunner {
                 samples = firstDraws(samples, chains, draws, kept, dim, context);
             }
             String init = dq != null ? "uniform on [0, 1)^d (the dequantized data's space); samples quantized:"
-                    + " floor(" + dq.levels() + " x'), the diagnostics on x'"
+                    + " floor(" + dq.levels() + " x'), the diagnostics on x'" + (target.cube()
+                            ? "; the target is the density on [0, 1)^d (proposals outside rejected)" : "")
                     : fromModel ? "DirectSampling" : "gaussian(initScale=" + settings.initScale() + ")";
             List<Metric> diagnostics = diagnostics(samples, chains, kept, dim, acceptedCount, postWarmup, step,
                     target.source(), init, kept < draws);

@@ -26,6 +26,7 @@ final class Target implements AutoCloseable {
     private final Tensor input;
     private final int chains;
     private final int dim;
+    private boolean cube;
 
     private Target(Function<Tensor, Tensor> value, double valueSign, Function<Tensor, Tensor> gradient,
             double gradientSign, String source, int chains, long[] sampleShape, BufferAllocator allocator) {
@@ -44,6 +45,10 @@ final class Target implements AutoCloseable {
 
     /** log p from LogDensity when the model has it (normalized, so comparable across runs), else -E. */
     static Target density(Model model, int chains, BufferAllocator allocator) {
+        return onCube(model, densityOf(model, chains, allocator));
+    }
+
+    private static Target densityOf(Model model, int chains, BufferAllocator allocator) {
         continuous(model);
         long[] shape = model.data().sampleShape();
         if (model instanceof LogDensity d) {
@@ -60,6 +65,10 @@ final class Target implements AutoCloseable {
      * each other; otherwise LogDensity for the value and Score for the gradient.
      */
     static Target densityWithGradient(Model model, int chains, BufferAllocator allocator) {
+        return onCube(model, densityWithGradientOf(model, chains, allocator));
+    }
+
+    private static Target densityWithGradientOf(Model model, int chains, BufferAllocator allocator) {
         continuous(model);
         long[] shape = model.data().sampleShape();
         if (model instanceof Energy e) {
@@ -75,10 +84,25 @@ final class Target implements AutoCloseable {
     static Target energy(Model model, int chains, BufferAllocator allocator) {
         continuous(model);
         if (model instanceof Energy e) {
-            return new Target(e::energy, -1, e::energyGradient, -1, "Energy", chains, model.data().sampleShape(),
-                    allocator);
+            return onCube(model, new Target(e::energy, -1, e::energyGradient, -1, "Energy", chains,
+                    model.data().sampleShape(), allocator));
         }
         throw missing(model, "Energy");
+    }
+
+    /**
+     * On dequantized discrete data (no logit transform) the model is a density on [0, 1)^d: log p~ = -infinity
+     * outside, so a proposal that leaves the cube is rejected and the chains target the truncated density exactly.
+     */
+    private static Target onCube(Model model, Target t) {
+        org.genbench.api.Dequantization dq = model.data().dequantization();
+        t.cube = dq != null && !dq.hasLogit();
+        return t;
+    }
+
+    /** Whether the target is restricted to [0, 1)^d. */
+    boolean cube() {
+        return cube;
     }
 
     /**
@@ -116,6 +140,16 @@ final class Target implements AutoCloseable {
         write(x);
         try (Tensor result = value.apply(input)) {
             read(result, out, valueSign, "log density");
+        }
+        if (cube) {
+            for (int c = 0; c < chains; c++) {
+                for (int j = c * dim; j < (c + 1) * dim; j++) {
+                    if (!(x[j] >= 0 && x[j] < 1)) {
+                        out[c] = Double.NEGATIVE_INFINITY;
+                        break;
+                    }
+                }
+            }
         }
     }
 

@@ -297,6 +297,58 @@ class McmcSamplersTest {
         }
     }
 
+    /**
+     * On dequantized data the target is the density on [0, 1)^d: a linear energy E = a . x (finite everywhere) is a
+     * product of truncated exponentials there, P(level 1) = (e^(-a/2) - e^(-a)) / (1 - e^(-a)): 0.1824 for a = 3,
+     * 0.7311 for a = -2. Without the restriction the chains run off to -infinity / +infinity (levels 0 and 1 only).
+     */
+    @Test
+    void onDequantizedDataProposalsOutsideTheCubeAreRejected() {
+        double[] a = {3, -2};
+        DataInfo info = new DataInfo("two-levels", new long[] {2}, DataInfo.DISCRETE, 0, null,
+                new org.genbench.api.Dequantization(2, 0));
+        class Linear implements Model, Energy {
+            public DataInfo data() {
+                return info;
+            }
+
+            public long parameterCount() {
+                return 0;
+            }
+
+            public Tensor energy(Tensor x) {
+                double[] v = x.toDoubleArray();
+                double[] e = new double[v.length / 2];
+                for (int i = 0; i < v.length; i++) {
+                    e[i / 2] += a[i % 2] * v[i];
+                }
+                return Tensor.ofDoubles(x.allocator(), e, e.length);
+            }
+
+            public Tensor energyGradient(Tensor x) {
+                double[] v = x.toDoubleArray();
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = a[i % 2];
+                }
+                return Tensor.ofDoubles(x.allocator(), v, x.shape());
+            }
+        }
+        for (String name : List.of("mh", "mala", "hmc")) {
+            try (SampleResult r = run(name, new Linear(), 16, 1000, 300, 2, new TestRunContext(SEED, allocator))) {
+                double[] x = r.samples().toDoubleArray();
+                double[] ones = new double[2];
+                for (int i = 0; i < x.length; i++) {
+                    ones[i % 2] += x[i] / (x.length / 2);
+                }
+                System.out.printf("%s on the cube: P(level 1) %.4f, %.4f (exact 0.1824, 0.7311)%n", name, ones[0],
+                        ones[1]);
+                assertEquals(0.1824, ones[0], 0.04, name);
+                assertEquals(0.7311, ones[1], 0.04, name);
+                assertTrue(r.diagnostics().get(0).protocol().get("init").toString().contains("[0, 1)^d"), name);
+            }
+        }
+    }
+
     @Test
     void thinningKeepsEveryThinthDrawOfTheSameChain() {
         try (SampleResult all = run("mala", new GaussianMixture2d(), 2, 300, 50, 1, new TestRunContext(8, allocator));

@@ -1,7 +1,6 @@
 package org.genbench.trainer.cd.internal;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.DataInputStream;
 import java.nio.file.Files;
@@ -9,6 +8,7 @@ import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.genbench.testing.Required;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +22,7 @@ class RbmTwinBenchmark {
 
     @Test
     void fashionMnist784x500() throws Exception {
-        assumeTrue(Files.isRegularFile(IMAGES), "needs Debian's dataset-fashion-mnist");
+        Required.fashionMnist();
         int n = 10_000;
         double[] x = new double[n * 784];
         try (DataInputStream in = new DataInputStream(new GZIPInputStream(Files.newInputStream(IMAGES)))) {
