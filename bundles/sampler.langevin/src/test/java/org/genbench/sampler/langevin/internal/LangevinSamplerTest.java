@@ -17,6 +17,7 @@ import org.genbench.api.SampleResult;
 import org.genbench.stats.SampleDistances;
 import org.genbench.testing.TestRbm;
 import org.genbench.api.tensor.Tensor;
+import org.genbench.testing.TestEnergy;
 import org.genbench.testing.TestRunContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -121,33 +122,8 @@ class LangevinSamplerTest {
         double s2 = 0.15 * 0.15;
         org.genbench.api.DataInfo info = new org.genbench.api.DataInfo("two-levels", new long[] {2},
                 org.genbench.api.DataInfo.DISCRETE, 0, null, new org.genbench.api.Dequantization(2, 0));
-        class Gaussian implements org.genbench.api.Model, org.genbench.api.Energy {
-            public org.genbench.api.DataInfo data() {
-                return info;
-            }
-
-            public long parameterCount() {
-                return 0;
-            }
-
-            public Tensor energy(Tensor x) {
-                double[] v = x.toDoubleArray();
-                double[] e = new double[v.length / 2];
-                for (int i = 0; i < v.length; i++) {
-                    e[i / 2] += (v[i] - mu[i % 2]) * (v[i] - mu[i % 2]) / (2 * s2);
-                }
-                return Tensor.ofDoubles(x.allocator(), e, e.length);
-            }
-
-            public Tensor energyGradient(Tensor x) {
-                double[] v = x.toDoubleArray();
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = (v[i] - mu[i % 2]) / s2;
-                }
-                return Tensor.ofDoubles(x.allocator(), v, x.shape());
-            }
-        }
-        try (SampleResult r = langevin.sample(new Gaussian(), new LangevinSampler.Config(8, 1000, 200, 2, 0.002, null,
+        TestEnergy gaussian = TestEnergy.gaussian(info, mu, s2);
+        try (SampleResult r = langevin.sample(gaussian, new LangevinSampler.Config(8, 1000, 200, 2, 0.002, null,
                 null, null, null, null, null, false), new TestRunContext(5, allocator))) {
             double[] x = r.samples().toDoubleArray();
             double[] ones = new double[2];
@@ -171,33 +147,8 @@ class LangevinSamplerTest {
         double[] a = {3, -2};
         org.genbench.api.DataInfo info = new org.genbench.api.DataInfo("two-levels", new long[] {2},
                 org.genbench.api.DataInfo.DISCRETE, 0, null, new org.genbench.api.Dequantization(2, 0));
-        class Linear implements org.genbench.api.Model, org.genbench.api.Energy {
-            public org.genbench.api.DataInfo data() {
-                return info;
-            }
-
-            public long parameterCount() {
-                return 0;
-            }
-
-            public Tensor energy(Tensor x) {
-                double[] v = x.toDoubleArray();
-                double[] e = new double[v.length / 2];
-                for (int i = 0; i < v.length; i++) {
-                    e[i / 2] += a[i % 2] * v[i];
-                }
-                return Tensor.ofDoubles(x.allocator(), e, e.length);
-            }
-
-            public Tensor energyGradient(Tensor x) {
-                double[] v = x.toDoubleArray();
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = a[i % 2];
-                }
-                return Tensor.ofDoubles(x.allocator(), v, x.shape());
-            }
-        }
-        try (SampleResult r = langevin.sample(new Linear(), new LangevinSampler.Config(64, 500, 300, 4, 0.005, null,
+        TestEnergy linear = TestEnergy.linear(info, a);
+        try (SampleResult r = langevin.sample(linear, new LangevinSampler.Config(64, 500, 300, 4, 0.005, null,
                 null, null, null, null, null, false), new TestRunContext(6, allocator))) {
             double[] x = r.samples().toDoubleArray();
             double[] ones = new double[2];

@@ -1,5 +1,6 @@
 package org.genbench.sampler.mcmc.internal;
 
+import org.genbench.testing.TestEnergy;
 import org.genbench.testing.TestRunContext;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -258,33 +259,8 @@ class McmcSamplersTest {
         double s2 = 0.15 * 0.15;
         DataInfo info = new DataInfo("two-levels", new long[] {2}, DataInfo.DISCRETE, 0, null,
                 new org.genbench.api.Dequantization(2, 0));
-        class Gaussian implements Model, Energy {
-            public DataInfo data() {
-                return info;
-            }
-
-            public long parameterCount() {
-                return 0;
-            }
-
-            public Tensor energy(Tensor x) {
-                double[] v = x.toDoubleArray();
-                double[] e = new double[v.length / 2];
-                for (int i = 0; i < v.length; i++) {
-                    e[i / 2] += (v[i] - mu[i % 2]) * (v[i] - mu[i % 2]) / (2 * s2);
-                }
-                return Tensor.ofDoubles(x.allocator(), e, e.length);
-            }
-
-            public Tensor energyGradient(Tensor x) {
-                double[] v = x.toDoubleArray();
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = (v[i] - mu[i % 2]) / s2;
-                }
-                return Tensor.ofDoubles(x.allocator(), v, x.shape());
-            }
-        }
-        try (SampleResult r = new MalaSampler().sample(new Gaussian(), new MalaSampler.Config(8, 1000, 300, 2, null,
+        TestEnergy gaussian = TestEnergy.gaussian(info, mu, s2);
+        try (SampleResult r = new MalaSampler().sample(gaussian, new MalaSampler.Config(8, 1000, 300, 2, null,
                 null, null), new TestRunContext(SEED, allocator))) {
             double[] x = r.samples().toDoubleArray();
             double[] ones = new double[2];
@@ -307,34 +283,9 @@ class McmcSamplersTest {
         double[] a = {3, -2};
         DataInfo info = new DataInfo("two-levels", new long[] {2}, DataInfo.DISCRETE, 0, null,
                 new org.genbench.api.Dequantization(2, 0));
-        class Linear implements Model, Energy {
-            public DataInfo data() {
-                return info;
-            }
-
-            public long parameterCount() {
-                return 0;
-            }
-
-            public Tensor energy(Tensor x) {
-                double[] v = x.toDoubleArray();
-                double[] e = new double[v.length / 2];
-                for (int i = 0; i < v.length; i++) {
-                    e[i / 2] += a[i % 2] * v[i];
-                }
-                return Tensor.ofDoubles(x.allocator(), e, e.length);
-            }
-
-            public Tensor energyGradient(Tensor x) {
-                double[] v = x.toDoubleArray();
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = a[i % 2];
-                }
-                return Tensor.ofDoubles(x.allocator(), v, x.shape());
-            }
-        }
+        TestEnergy linear = TestEnergy.linear(info, a);
         for (String name : List.of("mh", "mala", "hmc")) {
-            try (SampleResult r = run(name, new Linear(), 16, 1000, 300, 2, new TestRunContext(SEED, allocator))) {
+            try (SampleResult r = run(name, linear, 16, 1000, 300, 2, new TestRunContext(SEED, allocator))) {
                 double[] x = r.samples().toDoubleArray();
                 double[] ones = new double[2];
                 for (int i = 0; i < x.length; i++) {
