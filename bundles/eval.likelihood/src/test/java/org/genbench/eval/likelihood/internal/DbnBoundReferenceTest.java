@@ -2,16 +2,11 @@ package org.genbench.eval.likelihood.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.genbench.api.BlockGibbs;
@@ -26,6 +21,7 @@ import org.genbench.api.tensor.Batch;
 import org.genbench.api.tensor.DType;
 import org.genbench.api.tensor.Tensor;
 import org.genbench.model.rbm.internal.DbnFamily;
+import org.genbench.testing.Required;
 import org.genbench.testing.TestRunContext;
 import org.genbench.trainer.cd.internal.CdTrainer;
 import org.junit.jupiter.api.AfterEach;
@@ -37,7 +33,6 @@ import org.junit.jupiter.api.Test;
  * The DBN's variational bound on binarized Fashion-MNIST against exact values (needs Debian's dataset-fashion-mnist).
  */
 class DbnBoundReferenceTest {
-    static final Path DIR = Path.of("/usr/share/datasets/fashion-mnist");
     private BufferAllocator allocator;
 
     @BeforeEach
@@ -48,18 +43,6 @@ class DbnBoundReferenceTest {
     @AfterEach
     void close() {
         allocator.close();
-    }
-
-    private Tensor binarized(String file, int n) throws IOException {
-        try (DataInputStream in = new DataInputStream(new GZIPInputStream(Files.newInputStream(DIR.resolve(file))))) {
-            in.skipNBytes(16);
-            byte[] bytes = in.readNBytes(n * 784);
-            double[] x = new double[bytes.length];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (bytes[i] & 0xff) / 255.0 >= 0.5 ? 1 : 0;
-            }
-            return Tensor.of(allocator, DType.FLOAT32, x, n, 1, 28, 28);
-        }
     }
 
     static double softplus(double z) {
@@ -173,8 +156,8 @@ class DbnBoundReferenceTest {
 
     private InMemoryDataset data(int test) throws IOException {
         DataInfo info = new DataInfo("fashion-mnist/threshold", new long[] {1, 28, 28}, DataInfo.BINARY, 10, null);
-        return new InMemoryDataset(info, Map.of("train", Batch.of(binarized("train-images-idx3-ubyte.gz", 2000)),
-                "test", Batch.of(binarized("t10k-images-idx3-ubyte.gz", test))));
+        return new InMemoryDataset(info, Map.of("train", Batch.of(RbmAisReferenceTest.binarized(allocator, "train-images-idx3-ubyte.gz", 2000)),
+                "test", Batch.of(RbmAisReferenceTest.binarized(allocator, "t10k-images-idx3-ubyte.gz", test))));
     }
 
     /** A DBN trained as RbmIT trains its 64-32 DBN (CD-1, 600 updates per layer, 2000 images), AIS at the defaults. */
@@ -199,7 +182,7 @@ class DbnBoundReferenceTest {
      */
     @Test
     void theDbnBoundIsBelowItsExactLogLikelihoodWhichBeatsItsFirstLayerAsAnRbm() throws IOException {
-        assumeTrue(Files.isDirectory(DIR), "needs Debian's dataset-fashion-mnist");
+        Required.fashionMnist();
         int h1 = 14;
         int h2 = 12;
         int n = 300;
@@ -247,7 +230,7 @@ class DbnBoundReferenceTest {
     @Test
     @Tag("benchmark")
     void aisOnTheTopOfA64By20DbnAgreesWithTheExactLogZ() throws IOException {
-        assumeTrue(Files.isDirectory(DIR), "needs Debian's dataset-fashion-mnist");
+        Required.fashionMnist();
         try (InMemoryDataset data = data(300)) {
             Model dbn = dbn(data, 64, 20, allocator);
             LogDensityBound b = dbn.as(LogDensityBound.class).orElseThrow();

@@ -47,7 +47,7 @@ import org.junit.jupiter.api.Test;
  * chains' spread, not their coverage; such models' AIS log-likelihoods are optimistic.
  */
 class RbmAisReferenceTest {
-    static final Path DIR = Path.of("/usr/share/datasets/fashion-mnist");
+    static final Path DIR = Required.FASHION_MNIST;
     static final int TRAIN = 10_000;
     static final int TEST = 1000;
     private BufferAllocator allocator;
@@ -63,7 +63,7 @@ class RbmAisReferenceTest {
     }
 
     /** The first n images of an IDX file, binarized at intensity 0.5, as float32 [n, 1, 28, 28]. */
-    private Tensor binarized(String file, int n) throws IOException {
+    static Tensor binarized(BufferAllocator allocator, String file, int n) throws IOException {
         try (DataInputStream in = new DataInputStream(new GZIPInputStream(Files.newInputStream(DIR.resolve(file))))) {
             in.skipNBytes(16);
             byte[] bytes = in.readNBytes(n * 784);
@@ -129,8 +129,8 @@ class RbmAisReferenceTest {
         DataInfo info = new DataInfo("fashion-mnist/threshold", new long[] {1, 28, 28}, DataInfo.BINARY, 10, null);
         Model rbm = new RbmFamily().create(new RbmFamily.Config(20, null, null, null, null), info, new Rng(1));
         try (InMemoryDataset data = new InMemoryDataset(info, Map.of(
-                "train", Batch.of(binarized("train-images-idx3-ubyte.gz", TRAIN)),
-                "test", Batch.of(binarized("t10k-images-idx3-ubyte.gz", TEST))))) {
+                "train", Batch.of(binarized(allocator, "train-images-idx3-ubyte.gz", TRAIN)),
+                "test", Batch.of(binarized(allocator, "t10k-images-idx3-ubyte.gz", TEST))))) {
             long t0 = System.nanoTime();
             new CdTrainer().train(rbm, data, new CdTrainer.Config(3000, 100, 1, 0.05, "linear", 0.9, 0.5, 300, 1e-4,
                     1000, 0, 20, 0, false), new TestRunContext(2, allocator));
