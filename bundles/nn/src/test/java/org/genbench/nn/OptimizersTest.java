@@ -244,6 +244,35 @@ class OptimizersTest {
         assertTrue(e.getMessage().contains("no EMA"), e.getMessage());
     }
 
+    /**
+     * A family's load: no file, another identity (refused before the module changes) and a misshapen module each fail
+     * as an IOException naming the family, the key or the misfit; a matching identity loads the weights.
+     */
+    @Test
+    void aFamilysLoadChecksTheFileAndTheIdentityBeforeTheWeights(@TempDir Path dir) throws IOException {
+        IOException none = assertThrows(IOException.class, () -> new TrainingState(new Linear(3, 2, DType.F32,
+                new Rng(1))).load(dir, "toy", Map.of("family", "toy")));
+        assertTrue(none.getMessage().contains("incomplete toy checkpoint") && none.getMessage().contains(TrainingState.FILE),
+                none.getMessage());
+
+        Linear saved = new Linear(3, 2, DType.F32, new Rng(1));
+        new TrainingState(saved).save(dir, Map.of("family", "toy", "config", "{\"hidden\":2}"));
+        Linear other = new Linear(3, 2, DType.F32, new Rng(2));
+        double before = other.weight().getFlat(0);
+        IOException another = assertThrows(IOException.class, () -> new TrainingState(other).load(dir, "toy",
+                Map.of("family", "toy", "config", "{\"hidden\":4}")));
+        assertTrue(another.getMessage().contains("is of another model: config is {\"hidden\":2}, this model's is "
+                + "{\"hidden\":4}"), another.getMessage());
+        assertEquals(before, other.weight().getFlat(0), "the refused checkpoint changed nothing");
+
+        IOException misfit = assertThrows(IOException.class, () -> new TrainingState(new Linear(4, 2, DType.F32,
+                new Rng(3))).load(dir, "toy", Map.of("family", "toy")));
+        assertTrue(misfit.getMessage().contains("does not fit"), misfit.getMessage());
+
+        new TrainingState(other).load(dir, "toy", Map.of("family", "toy", "config", "{\"hidden\":2}"));
+        assertEquals(saved.weight().getFlat(0), other.weight().getFlat(0));
+    }
+
     /** update(decay) is the same average with that step's decay: shadow = d shadow + (1 - d) param. */
     @Test
     void emaWithAStepDecay() {

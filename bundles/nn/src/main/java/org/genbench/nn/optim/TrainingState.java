@@ -1,6 +1,7 @@
 package org.genbench.nn.optim;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.genbench.api.AdamSettings;
@@ -85,6 +86,30 @@ public final class TrainingState {
         }
         metadata.forEach(ck::meta);
         ck.write(directory.resolve(FILE));
+    }
+
+    /**
+     * A family's checkpoint load: fails naming the family when {@code directory} holds no {@link #FILE}, and naming
+     * the first key when the saved metadata differs from {@code identity} (another family, configuration or data
+     * shape), before anything is read into the module; then {@link #load(Path)}, whose misfits become IOExceptions.
+     */
+    public Checkpoint load(Path directory, String family, Map<String, String> identity) throws IOException {
+        if (!Files.isRegularFile(directory.resolve(FILE))) {
+            throw new IOException("incomplete " + family + " checkpoint in " + directory + ": no " + FILE);
+        }
+        Checkpoint saved = Checkpoint.read(directory.resolve(FILE));
+        for (Map.Entry<String, String> e : identity.entrySet()) {
+            String value = saved.metadata().get(e.getKey());
+            if (!e.getValue().equals(value)) {
+                throw new IOException("the checkpoint in " + directory + " is of another model: " + e.getKey() + " is "
+                        + value + ", this model's is " + e.getValue());
+            }
+        }
+        try {
+            return load(directory);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the checkpoint in " + directory + " does not fit: " + e.getMessage(), e);
+        }
     }
 
     /**

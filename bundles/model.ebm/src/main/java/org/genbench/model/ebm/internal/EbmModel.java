@@ -25,7 +25,6 @@ import org.genbench.nn.Graph;
 import org.genbench.nn.Losses;
 import org.genbench.nn.NdArray;
 import org.genbench.nn.Scope;
-import org.genbench.nn.io.Checkpoint;
 import org.genbench.nn.optim.TrainingState;
 
 /**
@@ -312,22 +311,7 @@ class EbmModel implements Model, Energy, Score, GradientTrainable, Persistent {
     /** Loads into this model; another family, configuration or data shape, or a missing file, fails naming it. */
     @Override
     public void load(Path directory) throws IOException {
-        if (!Files.isRegularFile(directory.resolve(TrainingState.FILE))) {
-            throw new IOException("incomplete ebm checkpoint in " + directory + ": no " + TrainingState.FILE);
-        }
-        Checkpoint ck = Checkpoint.read(directory.resolve(TrainingState.FILE));
-        for (Map.Entry<String, String> e : identity().entrySet()) {
-            String saved = ck.metadata().get(e.getKey());
-            if (!e.getValue().equals(saved)) {
-                throw new IOException("the checkpoint in " + directory + " is of another model: " + e.getKey() + " is "
-                        + saved + ", this model's is " + e.getValue());
-            }
-        }
-        try {
-            training.load(directory);
-        } catch (IllegalArgumentException e) {
-            throw new IOException("the checkpoint in " + directory + " does not fit: " + e.getMessage(), e);
-        }
+        training.load(directory, EbmFamily.NAME, identity());
     }
 
     // ---- plumbing

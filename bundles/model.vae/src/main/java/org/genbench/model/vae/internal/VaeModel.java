@@ -27,7 +27,6 @@ import org.genbench.nn.Graph;
 import org.genbench.nn.Losses;
 import org.genbench.nn.NdArray;
 import org.genbench.nn.Scope;
-import org.genbench.nn.io.Checkpoint;
 import org.genbench.nn.optim.TrainingState;
 
 /**
@@ -351,20 +350,7 @@ class VaeModel implements Model, DirectSampling, LogDensityBound, Autoencoding, 
             throw new IOException("incomplete VAE checkpoint in " + directory + ": no " + TrainingState.FILE
                     + " (checkpoints of the earlier ND4J-based VAE cannot be loaded: retrain)");
         }
-        Checkpoint ck = Checkpoint.read(directory.resolve(TrainingState.FILE));
-        Map<String, String> want = identity();
-        for (Map.Entry<String, String> e : want.entrySet()) {
-            String saved = ck.metadata().get(e.getKey());
-            if (!e.getValue().equals(saved)) {
-                throw new IOException("the checkpoint in " + directory + " is of another model: " + e.getKey() + " is "
-                        + saved + ", this model's is " + e.getValue());
-            }
-        }
-        try {
-            training.load(directory);
-        } catch (IllegalArgumentException e) {
-            throw new IOException("the checkpoint in " + directory + " does not fit: " + e.getMessage(), e);
-        }
+        training.load(directory, "VAE", identity());
     }
 
     // ---- plumbing
